@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Adam with decoupled weight decay (Loshchilov and Hutter 2019) over a `ParameterStore`.
+///
+/// One step is one pass over the flat buffers, view by view only so that weight
+/// decay skips biases, norms and embeddings:
+///
+///     m = b1 m + (1 - b1) g
+///     v = b2 v + (1 - b2) g^2
+///     p -= lr * ( (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) + wd * p )
+///
+/// `eps` defaults to 1e-5 as in CleanRL's PPO (PyTorch's default is 1e-8).
+public struct AdamW: Sendable, Codable, Hashable {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    /// Number of steps taken so far (drives bias correction); part of a checkpoint.
+    public var step: Int
+
+    public init(learningRate: Float = 3e-4, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-5, weightDecay: Float = 0, step: Int = 0) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.step = step
+    }
+
+    /// Applies one update to every parameter of `store` from its gradients.
+    public mutating func update(_ store: ParameterStore) {
+        step += 1
+        let t = Float(step)
+        let correction1 = 1 - powf(beta1, t)
+        let correction2 = 1 - powf(beta2, t)
+        let (b1, b2, eps, lr) = (beta1, beta2, epsilon, learningRate)
+        let p = store.parameters, g = store.gradients, m = store.firstMoment, v = store.secondMoment
+        for view in store.views {
+            let decay = view.decays ? weightDecay : 0
+            for i in view.offset..<(view.offset + view.count) {
+                let gi = g[i]
+                let mi = b1 * m[i] + (1 - b1) * gi
+                let vi = b2 * v[i] + (1 - b2) * gi * gi
+                m[i] = mi
+                v[i] = vi
+                let mHat = mi / correction1
+                let vHat = vi / correction2
+                p[i] -= lr * (mHat / (vHat.squareRoot() + eps) + decay * p[i])
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// The MLP family: a bag of per-position token embeddings (equivalently, a linear
+/// layer on the one-hot sequence), then `depth` layers of ReLU units.
+///
+///     h0 = relu(sum_t E[t, token_t] + b0)        (B, H)
+///     h_i = relu(h_{i-1} W_i^T + b_i)           (B, H), i = 1 ..< depth
+///
+/// With `denseFeatures` set the first layer is an ordinary linear layer on dense
+/// inputs instead (the W1 benchmark's network).
+public final class MLPEncoder: FeatureEncoder {
+    public let config: ModelConfig
+    public var outputWidth: Int { config.width }
+
+    private let inputWeight: ParameterView      // tokens: (T * V, H); dense: (H, F)
+    private let inputBias: ParameterView        // (H)
+    private let hidden: [(weight: ParameterView, bias: ParameterView)]  // (H, H), (H)
+
+    // Saved by forward for backward.
+    private var input: EncoderInput = .dense(features: [], batch: 0)
+    private var indices: [Int32] = []          // (B, T): t * V + token
+    private let preActivations: [FloatBuffer]  // depth x (B, H)
+    private let activations: [FloatBuffer]     // depth x (B, H)
+    private let dActivation = FloatBuffer()    // (B, H) scratch
+    private let dPreActivation = FloatBuffer() // (B, H) scratch
+
+    /// Registers the encoder's parameters in `layout`.
+    public init(config: ModelConfig, layout: inout ParameterLayout) {
+        self.config = config
+        let h = config.width
+        if let features = config.denseFeatures {
+            let bound = 1 / Float(features).squareRoot()
+            inputWeight = layout.add("mlp.input.weight", shape: [h, features], initializer: .uniform(bound: bound), decays: true)
+            inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .uniform(bound: bound), decays: false)
+        } else {
+            // Each example sums maxLength rows, so the bound treats fan-in as the sequence length.
+            let bound = 1 / Float(config.maxLength).squareRoot()
+            inputWeight = layout.add("mlp.embedding", shape: [config.maxLength * config.vocabularySize, h],
+                                     initializer: .uniform(bound: bound), decays: false)
+            inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .constant(0), decays: false)
+        }
+        let bound = 1 / Float(h).squareRoot()
+        hidden = (1..<max(config.depth, 1)).map { i in
+            (layout.add("mlp.hidden\(i).weight", shape: [h, h], initializer: .uniform(bound: bound), decays: true),
+             layout.add("mlp.hidden\(i).bias", shape: [h], initializer: .uniform(bound: bound), decays: false))
+        }
+        preActivations = (0..<config.depth).map { _ in FloatBuffer() }
+        activations = (0..<config.depth).map { _ in FloatBuffer() }
+    }
+
+    public func forward(_ input: EncoderInput, store: ParameterStore) -> UnsafeMutablePointer<Float> {
+        self.input = input
+        let b = input.batch, h = config.width
+        let p = store.parameters
+        let pre0 = reserved(preActivations[0], b * h)
+        switch input {
+        case .tokens(let batch):
+            precondition(config.denseFeatures == nil, "this MLP reads dense features, not tokens")
+            precondition(batch.length <= config.maxLength, "sequence length \(batch.length) exceeds the model's \(config.maxLength)")
+            let v = config.vocabularySize
+            indices = [Int32](repeating: 0, count: b * batch.length)
+            for s in 0..<b {
+                for t in 0..<batch.length {
+                    let token = batch.tokens[s * batch.length + t]
+                    precondition(token >= 0 && Int(token) < v, "token \(token) outside the vocabulary of \(v)")
+                    indices[s * batch.length + t] = Int32(t * v) + token
+                }
+            }
+            indices.withUnsafeBufferPointer { ind in
+                batch.mask.withUnsafeBufferPointer { mask in
+                    embeddingBagForward(out: pre0, indices: ind.baseAddress!, mask: mask.baseAddress!,
+                                        table: p + inputWeight.offset, batch: b, length: batch.length, channels: h)
+                }
+            }
+            let bias = p + inputBias.offset
+            for s in 0..<b { for j in 0..<h { pre0[s * h + j] += bias[j] } }
+        case .dense(let features, _):
+            guard let f = config.denseFeatures else { preconditionFailure("this MLP reads tokens, not dense features") }
+            precondition(features.count == b * f, "dense input has \(features.count) values, expected \(b * f)")
+            features.withUnsafeBufferPointer {
+                linearForward(out: pre0, inp: $0.baseAddress!, weight: p + inputWeight.offset, bias: p + inputBias.offset,
+                              rows: b, inFeatures: f, outFeatures: h)
+            }
+        }
+        reluForward(out: reserved(activations[0], b * h), inp: pre0, count: b * h)
+        for (i, layer) in hidden.enumerated() {
+            let pre = reserved(preActivations[i + 1], b * h)
+            linearForward(out: pre, inp: activations[i].pointer, weight: p + layer.weight.offset, bias: p + layer.bias.offset,
+                          rows: b, inFeatures: h, outFeatures: h)
+            reluForward(out: reserved(activations[i + 1], b * h), inp: pre, count: b * h)
+        }
+        return activations[config.depth - 1].pointer
+    }
+
+    public func backward(dout: UnsafePointer<Float>, store: ParameterStore) {
+        let b = input.batch, h = config.width
+        let p = store.parameters, g = store.gradients
+        let dAct = reserved(dActivation, b * h), dPre = reserved(dPreActivation, b * h)
+        dAct.update(from: dout, count: b * h)
+        for i in stride(from: config.depth - 1, through: 0, by: -1) {
+            dPre.update(repeating: 0, count: b * h)
+            reluBackward(din: dPre, dout: dAct, inp: preActivations[i].pointer, count: b * h)
+            if i > 0 {
+                let layer = hidden[i - 1]
+                dAct.update(repeating: 0, count: b * h)
+                linearBackward(dinp: dAct, dweight: g + layer.weight.offset, dbias: g + layer.bias.offset, dout: dPre,
+                               inp: activations[i - 1].pointer, weight: p + layer.weight.offset,
+                               rows: b, inFeatures: h, outFeatures: h)
+            }
+        }
+        // dPre now holds the gradient of the first layer's pre-activation.
+        switch input {
+        case .tokens(let batch):
+            let dbias = g + inputBias.offset
+            for s in 0..<b { for j in 0..<h { dbias[j] += dPre[s * h + j] } }
+            indices.withUnsafeBufferPointer { ind in
+                batch.mask.withUnsafeBufferPointer { mask in
+                    embeddingBagBackward(dtable: g + inputWeight.offset, dout: dPre, indices: ind.baseAddress!,
+                                         mask: mask.baseAddress!, batch: b, length: batch.length, channels: h)
+                }
+            }
+        case .dense(let features, _):
+            features.withUnsafeBufferPointer {
+                linearBackward(dinp: nil, dweight: g + inputWeight.offset, dbias: g + inputBias.offset, dout: dPre,
+                               inp: $0.baseAddress!, weight: p + inputWeight.offset,
+                               rows: b, inFeatures: config.denseFeatures!, outFeatures: h)
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The two model families the lab compares.
+public enum Architecture: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Per-position token embeddings summed, then `depth` ReLU layers of `width` units.
+    case mlp
+    /// A pre-LayerNorm Transformer encoder of `depth` blocks, mean-pooled.
+    case transformer
+}
+
+/// Everything that fixes a network's shape. Derived sizes are computed, not stored.
+public struct ModelConfig: Sendable, Hashable, Codable {
+    /// Which family.
+    public var architecture: Architecture
+    /// Hidden width (MLP units per layer; Transformer d_model).
+    public var width: Int
+    /// Number of hidden layers (MLP) or encoder blocks (Transformer).
+    public var depth: Int
+    /// Attention heads (Transformer only); must divide `width`.
+    public var heads: Int
+    /// Width of a Transformer block's feed-forward layer as a multiple of `width`.
+    public var feedForwardMultiple: Int
+    /// Number of distinct token ids.
+    public var vocabularySize: Int
+    /// Longest token sequence the model reads (MLP: fixes the embedding table; Transformer: positions).
+    public var maxLength: Int
+    /// If set, the MLP reads this many dense features instead of tokens (benchmarks only).
+    public var denseFeatures: Int?
+    /// Number of logits of the fixed policy head.
+    public var actionCount: Int
+
+    public init(architecture: Architecture, width: Int, depth: Int, heads: Int = 4, feedForwardMultiple: Int = 4,
+                vocabularySize: Int, maxLength: Int, denseFeatures: Int? = nil, actionCount: Int) {
+        self.architecture = architecture
+        self.width = width
+        self.depth = depth
+        self.heads = heads
+        self.feedForwardMultiple = feedForwardMultiple
+        self.vocabularySize = vocabularySize
+        self.maxLength = maxLength
+        self.denseFeatures = denseFeatures
+        self.actionCount = actionCount
+    }
+
+    /// Why this config cannot be built, or nil if it can.
+    public var problem: String? {
+        if width < 1 { return "width must be at least 1 (got \(width))" }
+        if depth < 1 { return "depth must be at least 1 (got \(depth))" }
+        if vocabularySize < 1 { return "vocabulary size must be at least 1 (got \(vocabularySize))" }
+        if maxLength < 1 { return "max length must be at least 1 (got \(maxLength))" }
+        if actionCount < 1 { return "action count must be at least 1 (got \(actionCount))" }
+        if architecture == .transformer {
+            if heads < 1 || width % heads != 0 { return "heads (\(heads)) must divide width (\(width))" }
+            if denseFeatures != nil { return "the transformer reads tokens, not dense features" }
+            if feedForwardMultiple < 1 { return "feed-forward multiple must be at least 1" }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,8 @@
+import Testing
+@testable import GameKit
+
+@Suite struct GameKitPlaceholderTests {
+    @Test func textConventionVersionIsSet() {
+        #expect(GameKit.textConventionVersion == 1)
+    }
+}
