@@ -1,0 +1,130 @@
+import Testing
+@testable import Neural
+
+/// Whole-network checks: gradients of both families against finite differences,
+/// parameter counts against hand formulas, determinism, and fitting a fixed mapping.
+@Suite struct ModelTests {
+    static let tinyMLP = ModelConfig(architecture: .mlp, width: 8, depth: 2, vocabularySize: 5, maxLength: 4, actionCount: 3)
+    static let tinyDenseMLP = ModelConfig(architecture: .mlp, width: 8, depth: 3, vocabularySize: 1, maxLength: 1,
+                                          denseFeatures: 6, actionCount: 4)
+    static let tinyTransformer = ModelConfig(architecture: .transformer, width: 8, depth: 2, heads: 2, feedForwardMultiple: 2,
+                                             vocabularySize: 5, maxLength: 4, actionCount: 3)
+
+    /// Sequences of different lengths, so padding and masks are exercised.
+    static let sequences: [[Int32]] = [[1, 2, 3], [4, 0, 1, 2], [2], [3, 3]]
+
+    static func input(for config: ModelConfig) -> EncoderInput {
+        if let f = config.denseFeatures {
+            // Seed 40 puts one ReLU pre-activation within 1e-3 of its kink, where a central
+            // difference with step 1e-3 is not the derivative (it passes with step 1e-4).
+            return .dense(features: valuesAwayFromZero(sequences.count * f, seed: 41), batch: sequences.count)
+        }
+        return .tokens(TokenBatch(sequences: sequences, length: config.maxLength))
+    }
+
+    static func targets(for config: ModelConfig) -> PolicyGradientTargets {
+        PolicyGradientTargets(actions: (0..<sequences.count).map { Int32($0 % config.actionCount) },
+                              advantages: [0.9, -0.6, 1.3, -0.4], returns: [0.5, -1.0, 0.2, 0.8])
+    }
+
+    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyTransformer])
+    func wholeNetworkGradient(config: ModelConfig) {
+        let network = PolicyValueNetwork(config: config, seed: 7)
+        // A larger policy head than the default init makes every gradient term visible.
+        if let policy = network.store.view(named: "policy.weight") {
+            let values = randomValues(policy.count, seed: 8, scale: 0.5)
+            for i in 0..<policy.count { network.store.parameters[policy.offset + i] = values[i] }
+        }
+        let objective = PolicyGradientObjective(valueCoefficient: 0.5, entropyCoefficient: 0.05)
+        let input = Self.input(for: config), targets = Self.targets(for: config)
+        network.store.zeroGradients()
+        objective.lossAndGradients(network, input: input, targets: targets)
+        let analytic = network.store.snapshot(.gradients)
+        func loss() -> Double {
+            // A fresh gradient buffer each time so the check's own forward passes leave no trace.
+            network.store.zeroGradients()
+            return Double(objective.lossAndGradients(network, input: input, targets: targets))
+        }
+        var rng = SeededGenerator(seed: 9)
+        for view in network.store.views {
+            // Up to 6 elements of every tensor, chosen at random.
+            let picks = (0..<min(6, view.count)).map { _ in view.offset + Int(rng.next() % UInt64(view.count)) }
+            checkGradient(view.name, values: network.store.parameters, analytic: analytic, indices: picks, step: 1e-3, loss: loss)
+        }
+        // Every tensor that the batch touches gets some gradient.
+        for view in network.store.views where !view.name.contains("embedding") {
+            let g = analytic[view.offset..<(view.offset + view.count)]
+            #expect(g.contains { $0 != 0 }, "no gradient reached \(view.name)")
+        }
+    }
+
+    @Test func mlpParameterCountMatchesFormula() {
+        let (t, v, h, d, a) = (16, 96, 64, 3, 10)
+        let config = ModelConfig(architecture: .mlp, width: h, depth: d, vocabularySize: v, maxLength: t, actionCount: a)
+        let expected = t * v * h + h + (d - 1) * (h * h + h) + (a * h + a) + (h + 1)
+        #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
+    }
+
+    @Test func transformerParameterCountMatchesFormula() {
+        let (t, v, c, d, f, a) = (16, 96, 32, 2, 128, 10)
+        let config = ModelConfig(architecture: .transformer, width: c, depth: d, heads: 4, feedForwardMultiple: f / c,
+                                 vocabularySize: v, maxLength: t, actionCount: a)
+        let block = 2 * c + (3 * c * c + 3 * c) + (c * c + c) + 2 * c + (f * c + f) + (c * f + c)
+        let expected = v * c + t * c + d * block + 2 * c + (a * c + a) + (c + 1)
+        #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
+    }
+
+    @Test(arguments: Architecture.allCases)
+    func familiesSpanTenToTheFourToTenToTheSeven(architecture: Architecture) {
+        // The lab's scaling range: a small and a large setting of the same family.
+        let small = ModelConfig(architecture: architecture, width: 16, depth: 1, heads: 2, vocabularySize: 96, maxLength: 8, actionCount: 8)
+        let large = ModelConfig(architecture: architecture, width: architecture == .mlp ? 1536 : 512,
+                                depth: architecture == .mlp ? 4 : 3, heads: 8, vocabularySize: 96, maxLength: 64, actionCount: 8)
+        let smallCount = PolicyValueNetwork(config: small, seed: 0).parameterCount
+        let largeCount = PolicyValueNetwork(config: large, seed: 0).parameterCount
+        #expect(smallCount <= 20_000, "smallest \(architecture) has \(smallCount) parameters")
+        #expect(largeCount >= 9_000_000, "largest \(architecture) has \(largeCount) parameters")
+    }
+
+    @Test(arguments: [tinyMLP, tinyTransformer])
+    func sameSeedGivesBitIdenticalTraining(config: ModelConfig) {
+        func train(seed: UInt64) -> [Float] {
+            let network = PolicyValueNetwork(config: config, seed: seed)
+            let objective = PolicyGradientObjective()
+            var adam = AdamW(learningRate: 1e-2)
+            for _ in 0..<5 {
+                network.store.zeroGradients()
+                objective.lossAndGradients(network, input: Self.input(for: config), targets: Self.targets(for: config))
+                adam.update(network.store)
+            }
+            return network.store.snapshot()
+        }
+        let first = train(seed: 3), second = train(seed: 3), other = train(seed: 4)
+        #expect(first.map(\.bitPattern) == second.map(\.bitPattern))
+        #expect(first != other)
+    }
+
+    @Test(arguments: [tinyMLP, tinyTransformer])
+    func fitsAFixedMapping(config: ModelConfig) {
+        // Each sequence has one right action and one value. With advantage 1 and no
+        // entropy term the policy loss is the cross-entropy of the right action.
+        let network = PolicyValueNetwork(config: config, seed: 11)
+        let objective = PolicyGradientObjective(valueCoefficient: 1, entropyCoefficient: 0)
+        let input = Self.input(for: config)
+        let targets = PolicyGradientTargets(actions: [2, 0, 1, 2], advantages: [1, 1, 1, 1], returns: [0.5, -0.25, 1, -1])
+        var adam = AdamW(learningRate: 1e-2)
+        var loss: Float = .infinity
+        for _ in 0..<400 {
+            network.store.zeroGradients()
+            loss = objective.lossAndGradients(network, input: input, targets: targets)
+            adam.update(network.store)
+        }
+        #expect(loss < 0.02, "\(config.architecture) ended at loss \(loss)")
+        let out = network.forward(input)
+        for s in 0..<4 {
+            let logits = (0..<3).map { out.logits[s * 3 + $0] }
+            #expect(logits.firstIndex(of: logits.max()!) == Int(targets.actions[s]))
+            #expect(abs(out.values[s] - targets.returns[s]) < 0.05)
+        }
+    }
+}

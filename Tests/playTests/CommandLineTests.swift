@@ -1,0 +1,42 @@
+import ArgumentParser
+import Testing
+@testable import play
+
+/// The command line's parsing and its messages for bad input.
+@Suite struct CommandLineTests {
+    @Test func benchRejectsUnknownWorkloadWithTheKnownOnes() {
+        #expect {
+            _ = try Bench.parse(["--workloads", "mlp,bogus"])
+        } throws: { error in
+            let message = Bench.message(for: error)
+            return message.contains("bogus") && message.contains("mlp-sweep") && message.contains("transformer")
+        }
+    }
+
+    @Test func benchRejectsBadWidthsAndBlocks() {
+        #expect(throws: (any Error).self) { _ = try Bench.parse(["--widths", "64,x"]) }
+        #expect(throws: (any Error).self) { _ = try Bench.parse(["--blocks", "0"]) }
+    }
+
+    @Test func blasThreadsMustBePositive() {
+        #expect {
+            _ = try Bench.parse(["--blas-threads", "0"])
+        } throws: { error in
+            Bench.message(for: error).contains("--blas-threads")
+        }
+        #expect(throws: Never.self) { _ = try Bench.parse(["--blas-threads", "2"]) }
+    }
+
+    @Test func helpListsEveryWorkload() {
+        let help = Bench.helpMessage()
+        for workload in Bench.Workload.allCases { #expect(help.contains(workload.rawValue)) }
+        #expect(Play.helpMessage().contains("bench"))
+    }
+
+    @Test func flopCountMatchesTheReferenceForW1() throws {
+        // torch_workloads.py: 6 x (1024*256 + 256 + 256*256 + 256 + 256*128 + 128 + 256 + 1) x 256.
+        let bench = try Bench.parse([])
+        let expected = 6.0 * Double(1024 * 256 + 256 + 256 * 256 + 256 + 256 * 128 + 128 + 256 + 1) * 256
+        #expect(bench.trainingFlops(bench.mlpConfig(width: 256), batch: 256) == expected)
+    }
+}
