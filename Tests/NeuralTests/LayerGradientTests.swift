@@ -231,3 +231,32 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The vectorised elementary functions against libm.
+@Suite struct VectorMathTests {
+    @Test func fastExpAndTanhMatchLibm() {
+        var worstExp: Float = 0, worstTanh: Float = 0
+        var x: Float = -80
+        while x < 80 {
+            worstExp = max(worstExp, abs(fastExp(x) - expf(x)) / expf(x))
+            worstTanh = max(worstTanh, abs(fastTanh(x) - tanhf(x)))
+            x += 0.0137
+        }
+        #expect(worstExp < 5e-7, "exp16 relative error \(worstExp)")
+        #expect(worstTanh < 1e-6, "tanh16 absolute error \(worstTanh)")
+        // Clamped far ends stay finite and ordered.
+        #expect(fastExp(-200) >= 0 && fastExp(-200) < 1e-37)
+        #expect(fastExp(200).isFinite)
+        #expect(fastTanh(60) == 1 && fastTanh(-60) == -1)
+    }
+
+    @Test func geluHandlesLengthsThatAreNotMultiplesOfSixteen() {
+        let n = 37
+        let x = tensor(randomValues(n, seed: 30, scale: 3)), out = zeros(n)
+        geluForward(out: out.pointer, inp: x.pointer, count: n)
+        for (xi, yi) in zip(x.array(), out.array()) {
+            let reference = 0.5 * xi * (1 + tanhf(0.7978845608 * (xi + 0.044715 * xi * xi * xi)))
+            #expect(abs(yi - reference) < 1e-6)
+        }
+    }
+}

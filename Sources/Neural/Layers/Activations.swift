@@ -27,8 +27,9 @@ public func tanhBackward(din: UnsafeMutablePointer<Float>, dout: UnsafePointer<F
     for i in 0..<n { din[i] += dout[i] * (1 - out[i] * out[i]) }
 }
 
-// GELU in its tanh form (Hendrycks and Gimpel 2016, eq. in section 2), as GPT-2 uses:
+// GELU in its tanh form (Hendrycks and Gimpel 2016, section 2), as GPT-2 uses:
 // gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+// Vectorised (see VectorMath.swift): GELU runs on every hidden unit of every token.
 private let geluScale: Float = 0.7978845608028654  // sqrt(2 / pi)
 private let geluCubic: Float = 0.044715
 
@@ -36,7 +37,7 @@ private let geluCubic: Float = 0.044715
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count n: Int) {
     for i in 0..<n {
         let x = inp[i]
-        out[i] = 0.5 * x * (1 + tanhf(geluScale * (x + geluCubic * x * x * x)))
+        out[i] = 0.5 * x * (1 + fastTanh(geluScale * (x + geluCubic * x * x * x)))
     }
 }
 
@@ -44,11 +45,9 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
 public func geluBackward(din: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, count n: Int) {
     for i in 0..<n {
         let x = inp[i]
-        let u = geluScale * (x + geluCubic * x * x * x)
-        let th = tanhf(u)
+        let th = fastTanh(geluScale * (x + geluCubic * x * x * x))
         let sech2 = 1 - th * th
-        let grad = 0.5 * (1 + th) + 0.5 * x * sech2 * geluScale * (1 + 3 * geluCubic * x * x)
-        din[i] += dout[i] * grad
+        din[i] += dout[i] * (0.5 * (1 + th) + 0.5 * x * sech2 * geluScale * (1 + 3 * geluCubic * x * x))
     }
 }
 
