@@ -21,6 +21,14 @@ import Testing
         checkGradient("b", values: b.pointer, analytic: db.array(), loss: loss)
     }
 
+    @Test func linearForwardByHand() {
+        // x (1, 2) · W (2, 3) + b, weights stored (in, out).
+        let out = zeros(3)
+        linearForward(out: out.pointer, inp: tensor([1, 2]).pointer, weight: tensor([1, 2, 3, 4, 5, 6]).pointer,
+                      bias: tensor([0.5, 0, 0]).pointer, rows: 1, inFeatures: 2, outFeatures: 3)
+        #expect(out.array() == [9.5, 12, 15])
+    }
+
     @Test func linearBackwardAccumulates() {
         // Backward only adds: running it twice doubles every gradient.
         let (n, c, oc) = (2, 3, 2)
@@ -248,6 +256,18 @@ import Glibc
         #expect(fastExp(-200) >= 0 && fastExp(-200) < 1e-37)
         #expect(fastExp(200).isFinite)
         #expect(fastTanh(60) == 1 && fastTanh(-60) == -1)
+    }
+
+    @Test func fastSquareRootMatchesLibm() {
+        var worst: Float = 0
+        var x: Float = 1e-20
+        while x < 1e20 {
+            worst = max(worst, abs(fastSquareRoot(x) - x.squareRoot()) / x.squareRoot())
+            x *= 1.37
+        }
+        #expect(worst < 1e-6, "relative error \(worst)")
+        #expect(fastSquareRoot(0) < 1e-14)
+        #expect(fastSquareRoot(4) == 2 || abs(fastSquareRoot(4) - 2) < 1e-6)
     }
 
     @Test func geluHandlesLengthsThatAreNotMultiplesOfSixteen() {

@@ -37,22 +37,33 @@ public struct AdamW: Sendable, Codable, Hashable {
     public mutating func update(_ store: ParameterStore) {
         step += 1
         let t = Float(step)
-        let correction1 = 1 - powf(beta1, t)
-        let correction2 = 1 - powf(beta2, t)
-        let (b1, b2, eps, lr) = (beta1, beta2, epsilon, learningRate)
-        let p = store.parameters, g = store.gradients, m = store.firstMoment, v = store.secondMoment
+        let stepSize = learningRate / (1 - powf(beta1, t))
+        let secondCorrection = 1 / (1 - powf(beta2, t))
         for view in store.views {
-            let decay = view.decays ? weightDecay : 0
-            for i in view.offset..<(view.offset + view.count) {
-                let gi = g[i]
-                let mi = b1 * m[i] + (1 - b1) * gi
-                let vi = b2 * v[i] + (1 - b2) * gi * gi
-                m[i] = mi
-                v[i] = vi
-                let mHat = mi / correction1
-                let vHat = vi / correction2
-                p[i] -= lr * (mHat / (vHat.squareRoot() + eps) + decay * p[i])
-            }
+            adamWKernel(parameters: store.parameters + view.offset, gradients: store.gradients + view.offset,
+                        firstMoment: store.firstMoment + view.offset, secondMoment: store.secondMoment + view.offset,
+                        count: view.count, beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: stepSize,
+                        secondCorrection: secondCorrection, decay: learningRate * (view.decays ? weightDecay : 0))
         }
+    }
+}
+
+/// The AdamW update of `count` contiguous parameters: a flat loop that LLVM
+/// vectorises (the four buffers never overlap).
+@inline(never)
+private func adamWKernel(
+    parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+    firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,
+    count n: Int, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float,
+    stepSize: Float, secondCorrection: Float, decay: Float
+) {
+    for i in 0..<n {
+        let gi = g[i]
+        let mi = b1 * m[i] + (1 - b1) * gi
+        let vi = b2 * v[i] + (1 - b2) * gi * gi
+        m[i] = mi
+        v[i] = vi
+        // lr * m^ / (sqrt(v^) + eps) with m^ = m / (1 - b1^t), v^ = v / (1 - b2^t).
+        p[i] = p[i] - stepSize * mi / (fastSquareRoot(vi * secondCorrection) + eps) - decay * p[i]
     }
 }

@@ -10,7 +10,7 @@ public struct ParameterView: Sendable, Hashable, Codable {
     public let name: String
     /// Index of the first element in the flat buffers.
     public let offset: Int
-    /// Shape, outermost first (a linear weight is `[out, in]`).
+    /// Shape, outermost first (a linear weight is `[in, out]`).
     public let shape: [Int]
     /// Whether AdamW's decoupled weight decay applies (matrices yes; biases, norms, embeddings no).
     public let decays: Bool
@@ -63,8 +63,8 @@ public struct ParameterLayout: Sendable {
 /// norm, clipping, AdamW and checkpointing are single loops over flat memory,
 /// and a tensor is found by its `ParameterView`:
 ///
-///     let w = store.parameters + view.offset   // (out, in)
-///     let dw = store.gradients + view.offset   // (out, in)
+///     let w = store.parameters + view.offset   // (in, out)
+///     let dw = store.gradients + view.offset   // (in, out)
 public final class ParameterStore {
     /// The named tensors, in layout order.
     public let views: [ParameterView]

@@ -87,7 +87,7 @@ private func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, mask: UnsafePo
     precondition(maxValue > -Float.infinity, "attention over a sequence with no unmasked key")
     var sum: Float = 0
     for j in 0..<t {
-        let e = mask[j] != 0 ? expf(row[j] - maxValue) : 0
+        let e = mask[j] != 0 ? fastExp(row[j] - maxValue) : 0
         row[j] = e
         sum += e
     }

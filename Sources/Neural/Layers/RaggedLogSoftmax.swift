@@ -22,7 +22,7 @@ public func raggedLogSoftmaxForward(
         var maxValue = -Float.infinity
         for i in start..<end { maxValue = max(maxValue, logits[i]) }
         var sum: Float = 0
-        for i in start..<end { sum += expf(logits[i] - maxValue) }
+        for i in start..<end { sum += fastExp(logits[i] - maxValue) }
         let logSum = maxValue + logf(sum)
         for i in start..<end { logp[i] = logits[i] - logSum }
     }
@@ -40,6 +40,6 @@ public func raggedLogSoftmaxBackward(
         let start = Int(offsets[group]), end = Int(offsets[group + 1])
         var total: Float = 0
         for i in start..<end { total += dlogp[i] }
-        for i in start..<end { dlogits[i] += dlogp[i] - expf(logp[i]) * total }
+        for i in start..<end { dlogits[i] += dlogp[i] - fastExp(logp[i]) * total }
     }
 }

@@ -123,7 +123,7 @@ public func valueLossBackward(
 public func entropyForward(logp: UnsafePointer<Float>, offsets: UnsafePointer<Int32>, groups g: Int) -> Float {
     var total: Float = 0
     for s in 0..<g {
-        for i in Int(offsets[s])..<Int(offsets[s + 1]) { total -= expf(logp[i]) * logp[i] }
+        for i in Int(offsets[s])..<Int(offsets[s + 1]) { total -= fastExp(logp[i]) * logp[i] }
     }
     return total / Float(g)
 }
@@ -136,7 +136,7 @@ public func entropyBackward(
 ) {
     for s in 0..<g {
         for i in Int(offsets[s])..<Int(offsets[s + 1]) {
-            dlogp[i] -= scale * expf(logp[i]) * (logp[i] + 1) / Float(g)
+            dlogp[i] -= scale * fastExp(logp[i]) * (logp[i] + 1) / Float(g)
         }
     }
 }

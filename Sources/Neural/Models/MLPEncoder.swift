@@ -2,7 +2,7 @@
 /// layer on the one-hot sequence), then `depth` layers of ReLU units.
 ///
 ///     h0 = relu(sum_t E[t, token_t] + b0)        (B, H)
-///     h_i = relu(h_{i-1} W_i^T + b_i)           (B, H), i = 1 ..< depth
+///     h_i = relu(h_{i-1} W_i + b_i)           (B, H), i = 1 ..< depth
 ///
 /// With `denseFeatures` set the first layer is an ordinary linear layer on dense
 /// inputs instead (the W1 benchmark's network).
@@ -10,7 +10,7 @@ public final class MLPEncoder: FeatureEncoder {
     public let config: ModelConfig
     public var outputWidth: Int { config.width }
 
-    private let inputWeight: ParameterView      // tokens: (T * V, H); dense: (H, F)
+    private let inputWeight: ParameterView      // tokens: (T * V, H); dense: (F, H)
     private let inputBias: ParameterView        // (H)
     private let hidden: [(weight: ParameterView, bias: ParameterView)]  // (H, H), (H)
 
@@ -28,7 +28,7 @@ public final class MLPEncoder: FeatureEncoder {
         let h = config.width
         if let features = config.denseFeatures {
             let bound = 1 / Float(features).squareRoot()
-            inputWeight = layout.add("mlp.input.weight", shape: [h, features], initializer: .uniform(bound: bound), decays: true)
+            inputWeight = layout.add("mlp.input.weight", shape: [features, h], initializer: .uniform(bound: bound), decays: true)
             inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .uniform(bound: bound), decays: false)
         } else {
             // Each example sums maxLength rows, so the bound treats fan-in as the sequence length.

@@ -9,7 +9,7 @@ public final class PolicyValueNetwork {
     public let config: ModelConfig
     public let store: ParameterStore
     public let encoder: any FeatureEncoder
-    private let policyWeight, policyBias, valueWeight, valueBias: ParameterView  // (A, C), (A), (1, C), (1)
+    private let policyWeight, policyBias, valueWeight, valueBias: ParameterView  // (C, A), (A), (C, 1), (1)
 
     private var features: UnsafeMutablePointer<Float>?  // (B, C), owned by the encoder
     private var batch = 0
@@ -29,10 +29,10 @@ public final class PolicyValueNetwork {
         let c = encoder.outputWidth
         // Small initial logits keep the first policy near uniform (CleanRL initialises
         // the policy head with std 0.01 for the same reason).
-        policyWeight = layout.add("policy.weight", shape: [config.actionCount, c], initializer: .uniform(bound: 0.01), decays: true)
+        policyWeight = layout.add("policy.weight", shape: [c, config.actionCount], initializer: .uniform(bound: 0.01), decays: true)
         policyBias = layout.add("policy.bias", shape: [config.actionCount], initializer: .constant(0), decays: false)
         let bound = 1 / Float(c).squareRoot()
-        valueWeight = layout.add("value.weight", shape: [1, c], initializer: .uniform(bound: bound), decays: true)
+        valueWeight = layout.add("value.weight", shape: [c, 1], initializer: .uniform(bound: bound), decays: true)
         valueBias = layout.add("value.bias", shape: [1], initializer: .constant(0), decays: false)
         store = ParameterStore(layout: layout, seed: seed)
     }

@@ -65,15 +65,15 @@ public final class TransformerEncoder: FeatureEncoder {
             return Block(
                 ln1Gain: layout.add("\(name).ln1.gain", shape: [c], initializer: .constant(1), decays: false),
                 ln1Offset: layout.add("\(name).ln1.offset", shape: [c], initializer: .constant(0), decays: false),
-                qkvWeight: layout.add("\(name).attention.qkv.weight", shape: [3 * c, c], initializer: .uniform(bound: boundC), decays: true),
+                qkvWeight: layout.add("\(name).attention.qkv.weight", shape: [c, 3 * c], initializer: .uniform(bound: boundC), decays: true),
                 qkvBias: layout.add("\(name).attention.qkv.bias", shape: [3 * c], initializer: .constant(0), decays: false),
                 projWeight: layout.add("\(name).attention.proj.weight", shape: [c, c], initializer: .uniform(bound: boundC), decays: true),
                 projBias: layout.add("\(name).attention.proj.bias", shape: [c], initializer: .constant(0), decays: false),
                 ln2Gain: layout.add("\(name).ln2.gain", shape: [c], initializer: .constant(1), decays: false),
                 ln2Offset: layout.add("\(name).ln2.offset", shape: [c], initializer: .constant(0), decays: false),
-                fc1Weight: layout.add("\(name).mlp.fc1.weight", shape: [f, c], initializer: .uniform(bound: boundC), decays: true),
+                fc1Weight: layout.add("\(name).mlp.fc1.weight", shape: [c, f], initializer: .uniform(bound: boundC), decays: true),
                 fc1Bias: layout.add("\(name).mlp.fc1.bias", shape: [f], initializer: .constant(0), decays: false),
-                fc2Weight: layout.add("\(name).mlp.fc2.weight", shape: [c, f], initializer: .uniform(bound: boundF), decays: true),
+                fc2Weight: layout.add("\(name).mlp.fc2.weight", shape: [f, c], initializer: .uniform(bound: boundF), decays: true),
                 fc2Bias: layout.add("\(name).mlp.fc2.bias", shape: [c], initializer: .constant(0), decays: false))
         }
         finalGain = layout.add("transformer.lnf.gain", shape: [c], initializer: .constant(1), decays: false)
