@@ -80,17 +80,16 @@ public func attentionBackward(
 }
 
 /// Softmax of one row in place, with keys where mask == 0 set to probability 0.
+/// The mask is 0 or 1, so multiplying by it zeroes padded keys without a branch,
+/// which keeps the exponential loop vectorisable.
 @inline(__always)
 private func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>, count t: Int) {
     var maxValue = -Float.infinity
     for j in 0..<t where mask[j] != 0 { maxValue = max(maxValue, row[j]) }
     precondition(maxValue > -Float.infinity, "attention over a sequence with no unmasked key")
+    for j in 0..<t { row[j] = fastExp(row[j] - maxValue) * mask[j] }
     var sum: Float = 0
-    for j in 0..<t {
-        let e = mask[j] != 0 ? fastExp(row[j] - maxValue) : 0
-        row[j] = e
-        sum += e
-    }
+    for j in 0..<t { sum += row[j] }
     let inv = 1 / sum
     for j in 0..<t { row[j] *= inv }
 }
