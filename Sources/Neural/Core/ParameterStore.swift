@@ -160,13 +160,29 @@ public final class ParameterStore {
 }
 
 /// What can go wrong when values from outside (a file, a caller) are loaded into a store.
+/// Each description says what was wrong and what was expected.
 public enum ParameterStoreError: Error, Equatable, CustomStringConvertible {
     case sizeMismatch(expected: Int, found: Int)
+    case truncated
+    case notAParameterFile
+    case unsupportedVersion(found: UInt32, supported: UInt32)
+    case checksumMismatch
+    case layoutMismatch(String)
 
     public var description: String {
         switch self {
         case let .sizeMismatch(expected, found):
             "parameter buffer holds \(found) values but this model has \(expected); the checkpoint was made for a different architecture or size"
+        case .truncated:
+            "parameter data ends early: the file is truncated"
+        case .notAParameterFile:
+            "not a parameter file: it does not start with the magic bytes MGLPARAM"
+        case let .unsupportedVersion(found, supported):
+            "parameter format version \(found) is not supported (this build reads version \(supported))"
+        case .checksumMismatch:
+            "parameter data is damaged: its checksum does not match its contents"
+        case let .layoutMismatch(detail):
+            "the parameters were saved from a different model: \(detail)"
         }
     }
 }
