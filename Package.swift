@@ -31,7 +31,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Neural", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // exp/tanh/sqrt the element-wise kernels inline (see Sources/FastMath).
+        .target(name: "FastMath", swiftSettings: optimizedInDebug),
+        .target(name: "Neural", dependencies: ["CBLAS", "FastMath"], swiftSettings: optimizedInDebug),
         .target(name: "GameKit", swiftSettings: optimizedInDebug),
         .target(name: "Games", dependencies: ["GameKit"], path: "Games", swiftSettings: optimizedInDebug),
         .target(name: "RL", dependencies: ["Neural", "GameKit"], swiftSettings: optimizedInDebug),
@@ -44,6 +46,7 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
+        .testTarget(name: "FastMathTests", dependencies: ["FastMath"], swiftSettings: optimizedInDebug),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], swiftSettings: optimizedInDebug),
         .testTarget(name: "GameKitTests", dependencies: ["GameKit"]),
         .testTarget(name: "GamesTests", dependencies: ["Games", "GameKit"]),

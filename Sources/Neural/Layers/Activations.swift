@@ -1,3 +1,4 @@
+import FastMath
 #if canImport(Glibc)
 import Glibc
 #else
@@ -29,7 +30,7 @@ public func tanhBackward(din: UnsafeMutablePointer<Float>, dout: UnsafePointer<F
 
 // GELU in its tanh form (Hendrycks and Gimpel 2016, section 2), as GPT-2 uses:
 // gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
-// Vectorised (see VectorMath.swift): GELU runs on every hidden unit of every token.
+// Vectorised (see Sources/FastMath): GELU runs on every hidden unit of every token.
 private let geluScale: Float = 0.7978845608028654  // sqrt(2 / pi)
 private let geluCubic: Float = 0.044715
 

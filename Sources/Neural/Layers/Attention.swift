@@ -1,3 +1,4 @@
+import FastMath
 import CBLAS
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import FastMath
 #if canImport(Glibc)
 import Glibc
 #else

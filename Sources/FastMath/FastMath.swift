@@ -1,4 +1,8 @@
-// Fast elementary functions for the element-wise kernels.
+// FastMath: fast elementary functions for the network core's element-wise kernels.
+//
+// A module of its own so that the functions are inlined into every caller even
+// in debug builds: SwiftPM compiles a module's files one by one outside release
+// builds, and only a cross-module `@inlinable` body reaches another file then.
 //
 // libm's tanhf and expf are opaque calls, so a loop that uses them runs one
 // element at a time; in the Transformer's GELU they took ~45% of a training
@@ -11,8 +15,8 @@
 /// x = n ln2 + r with |r| <= ln2/2, e^r by a degree-6 polynomial, times 2^n built
 /// in the exponent bits. Relative error about 2e-7 for x in [-87, 88]; inputs
 /// outside are clamped (e^-87 ~ 1.6e-38, e^88 ~ 1.7e38).
-@inline(__always)
-func fastExp(_ input: Float) -> Float {
+@inlinable @inline(__always)
+public func fastExp(_ input: Float) -> Float {
     let x = min(max(input, -87), 88)
     // Adding 1.5 * 2^23 rounds x log2(e) to the nearest integer n and leaves n in the
     // low mantissa bits, so n is read as an integer without a float-to-int conversion.
@@ -33,8 +37,8 @@ func fastExp(_ input: Float) -> Float {
 
 /// tanh(x) as 1 - 2 / (e^{2x} + 1). Absolute error below 1e-6 everywhere
 /// (relative error grows near 0, where GELU adds it to 1 anyway).
-@inline(__always)
-func fastTanh(_ x: Float) -> Float {
+@inlinable @inline(__always)
+public func fastTanh(_ x: Float) -> Float {
     1 - 2 / (fastExp(2 * x) + 1)
 }
 
@@ -44,8 +48,8 @@ func fastTanh(_ x: Float) -> Float {
 /// 1/sqrt(x) (Lomont 2003, constant 0x5f375a86) and three Newton steps
 /// (relative error < 1e-6), then sqrt(x) = x / sqrt(x). Inputs below 1e-30
 /// (including 0) return about 1e-15.
-@inline(__always)
-func fastSquareRoot(_ input: Float) -> Float {
+@inlinable @inline(__always)
+public func fastSquareRoot(_ input: Float) -> Float {
     let x = max(input, 1e-30)
     var y = Float(bitPattern: 0x5F37_5A86 &- (x.bitPattern >> 1))
     let half = 0.5 * x
