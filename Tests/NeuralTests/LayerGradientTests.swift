@@ -29,6 +29,13 @@ import Testing
         #expect(out.array() == [9.5, 12, 15])
     }
 
+    @Test func linearWithoutBiasOverwritesItsOutput() {
+        let out = tensor([100, 100, 100])
+        linearForward(out: out.pointer, inp: tensor([1, 2]).pointer, weight: tensor([1, 2, 3, 4, 5, 6]).pointer,
+                      bias: nil, rows: 1, inFeatures: 2, outFeatures: 3)
+        #expect(out.array() == [9, 12, 15])
+    }
+
     @Test func linearBackwardAccumulates() {
         // Backward only adds: running it twice doubles every gradient.
         let (n, c, oc) = (2, 3, 2)

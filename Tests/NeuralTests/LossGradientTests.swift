@@ -63,22 +63,48 @@ import Testing
         #expect(dlogp.array()[1] != 0)
     }
 
+    @Test func ppoOutsideTheRangeWhereTheUnclippedTermWins() {
+        // A > 0 with r < 1 - eps, and A < 0 with r > 1 + eps: the ratio is outside the
+        // range, yet the unclipped term is the larger, so the gradient must flow.
+        let logp = logProbabilities(seed: 5)
+        let lp = logp.array()
+        let old: [Float] = [lp[1] + 0.5, lp[2] - 0.5, lp[8]]
+        func loss() -> Double {
+            Double(ppoClippedLossForward(logp: logp.pointer, offsets: offsets, actions: actions, oldLogp: old,
+                                         advantages: advantages, groups: 3, clip: 0.2).loss)
+        }
+        let dlogp = zeros(9)
+        ppoClippedLossBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, actions: actions, oldLogp: old,
+                               advantages: advantages, groups: 3, clip: 0.2, scale: 1)
+        let g = dlogp.array()
+        #expect(abs(g[1] - (-0.7 * expf(-0.5) / 3)) < 1e-6)
+        #expect(abs(g[2] - (1.2 * expf(0.5) / 3)) < 1e-6)
+        checkGradient("logp", values: logp.pointer, analytic: g, loss: loss)
+    }
+
     @Test(arguments: [false, true])
     func valueLoss(clipped: Bool) {
         let values = tensor([0.5, -0.3, 1.4, 0.0])
-        let returns: [Float] = [1.0, -0.2, 0.2, 0.9]
-        let old: [Float] = [0.45, 0.3, 1.5, 0.05]   // state 1 and 3 move past the clip range
+        let returns: [Float] = [1.0, -0.2, 0.2, 0.2]
+        // State 0 and 2 stay inside the clip range (0.2). State 1 moves past it and its
+        // clipped error is the larger (no gradient); state 3 moves past it but its
+        // unclipped error is the larger (gradient = error).
+        let old: [Float] = [0.45, 0.3, 1.5, 0.5]
         let clip: Float? = clipped ? 0.2 : nil
         func loss() -> Double {
             Double(valueLossForward(values: values.pointer, returns: returns, oldValues: old, count: 4, clip: clip))
         }
         if !clipped {
-            let expected = 0.5 * (0.25 + 0.01 + 1.44 + 0.81) / 4
+            let expected = 0.5 * (0.25 + 0.01 + 1.44 + 0.04) / 4
             #expect(abs(loss() - expected) < 1e-6)
         }
         let dvalues = zeros(4)
         valueLossBackward(dvalues: dvalues.pointer, values: values.pointer, returns: returns, oldValues: old, count: 4,
                           clip: clip, scale: 1)
+        if clipped {
+            #expect(dvalues.array()[1] == 0)
+            #expect(abs(dvalues.array()[3] - (-0.2 / 4)) < 1e-6)
+        }
         checkGradient("values", values: values.pointer, analytic: dvalues.array(), loss: loss)
     }
 

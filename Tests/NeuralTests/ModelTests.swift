@@ -46,16 +46,35 @@ import Testing
             return Double(objective.lossAndGradients(network, input: input, targets: targets))
         }
         var rng = SeededGenerator(seed: 9)
+        var significant = 0, picked = 0
         for view in network.store.views {
-            // Up to 6 elements of every tensor, chosen at random.
-            let picks = (0..<min(6, view.count)).map { _ in view.offset + Int(rng.next() % UInt64(view.count)) }
+            // Up to 6 elements of every tensor, chosen at random among those with a gradient
+            // (rows of an embedding that the batch never reads have none, rightly).
+            let touched = (view.offset..<(view.offset + view.count)).filter { analytic[$0] != 0 }
+            let picks = (0..<min(6, touched.count)).map { _ in touched[Int(rng.next() % UInt64(touched.count))] }
             checkGradient(view.name, values: network.store.parameters, analytic: analytic, indices: picks, step: 1e-3, loss: loss)
+            picked += picks.count
+            significant += picks.filter { abs(analytic[$0]) > 1e-2 }.count
+            // Every tensor gets some gradient from this batch.
+            #expect(!touched.isEmpty, "no gradient reached \(view.name)")
         }
-        // Every tensor that the batch touches gets some gradient.
-        for view in network.store.views where !view.name.contains("embedding") {
-            let g = analytic[view.offset..<(view.offset + view.count)]
-            #expect(g.contains { $0 != 0 }, "no gradient reached \(view.name)")
-        }
+        // The check is only meaningful if many picks are well above the absolute tolerance (1e-3).
+        #expect(significant * 3 >= picked, "only \(significant) of \(picked) checked gradients exceed 1e-2")
+    }
+
+    @Test func oneObjectiveServesNetworksWithDifferentActionCounts() {
+        // Same batch size, different action counts: the objective must rebuild its groups.
+        var wide = Self.tinyMLP
+        wide.actionCount = 7
+        let objective = PolicyGradientObjective()
+        let input = Self.input(for: wide), targets = Self.targets(for: Self.tinyMLP)
+        let narrowNetwork = PolicyValueNetwork(config: Self.tinyMLP, seed: 1)
+        let wideNetwork = PolicyValueNetwork(config: wide, seed: 1)
+        objective.lossAndGradients(wideNetwork, input: input, targets: targets)
+        let reused = objective.lossAndGradients(narrowNetwork, input: input, targets: targets)
+        let fresh = PolicyGradientObjective().lossAndGradients(PolicyValueNetwork(config: Self.tinyMLP, seed: 1),
+                                                                input: input, targets: targets)
+        #expect(reused == fresh)
     }
 
     @Test func mlpParameterCountMatchesFormula() {

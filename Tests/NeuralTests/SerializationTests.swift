@@ -68,12 +68,41 @@ import Testing
         var other = Self.config
         other.width = 12
         let target = PolicyValueNetwork(config: other, seed: 2)
+        let before = bits(target.store)
         #expect {
             try target.store.restore(serialized: bytes)
         } throws: { error in
             guard let error = error as? ParameterStoreError, case .layoutMismatch = error else { return false }
             return error.description.contains("transformer.token_embedding") && error.description.contains("different model")
         }
+        #expect(bits(target.store) == before)
+    }
+
+    /// Re-signs edited bytes, so only the edit (not the checksum) is wrong.
+    func resigned(_ bytes: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter(data: Array(bytes.prefix(bytes.count - 8)))
+        writer.u64(fnv1a64(writer.data))
+        return writer.data
+    }
+
+    @Test func damageBehindAValidChecksumThrowsInsteadOfTrapping() {
+        let bytes = trainedNetwork(seed: 1).store.serialized()
+        let target = PolicyValueNetwork(config: Self.config, seed: 2)
+        let before = bits(target.store)
+        // The first tensor's first dimension: magic 8 + version 4 + count 4 + name length 4 + name + rank 4.
+        let nameLength = Int(bytes[16]) | Int(bytes[17]) << 8
+        let firstDimension = 8 + 4 + 4 + 4 + nameLength + 4
+        var hugeDimension = bytes
+        for k in 0..<8 { hugeDimension[firstDimension + k] = 0xFF }
+        #expect(throws: ParameterStoreError.self) { try target.store.restore(serialized: resigned(hugeDimension)) }
+        var trailing = Array(bytes.prefix(bytes.count - 8))
+        trailing.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect {
+            try target.store.restore(serialized: resigned(trailing))
+        } throws: { error in
+            (error as? ParameterStoreError)?.description.contains("unexpected bytes") == true
+        }
+        #expect(bits(target.store) == before)
     }
 
     @Test func fnvMatchesPublishedVectors() {

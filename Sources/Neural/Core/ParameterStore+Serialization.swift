@@ -66,21 +66,32 @@ extension ParameterStore {
             var shape: [Int] = []
             for _ in 0..<rank {
                 guard let d = reader.u64() else { throw .truncated }
-                shape.append(Int(d))
+                shape.append(Int(clamping: d))   // a damaged huge value must not trap: it just fails to match
             }
-            guard reader.take(1) != nil else { throw .truncated }
-            guard name == view.name, shape == view.shape else {
+            guard let decaysByte = reader.take(1) else { throw .truncated }
+            let decays = decaysByte[decaysByte.startIndex] == 1
+            guard name == view.name, shape == view.shape, decays == view.decays else {
                 throw .layoutMismatch("the file has \(name) \(shape) where this model has \(view.name) \(view.shape)")
             }
         }
-        guard let bufferCount = reader.u32(), Int(bufferCount) == Self.serializedBuffers.count else { throw .truncated }
+        guard let bufferCount = reader.u32() else { throw .truncated }
+        guard Int(bufferCount) == Self.serializedBuffers.count else {
+            throw .layoutMismatch("the file has \(bufferCount) buffers, this format \(Self.serializedBuffers.count)")
+        }
         var starts: [Int] = []
         for index in 0..<Self.serializedBuffers.count {
-            guard let kind = reader.take(1), kind[kind.startIndex] == UInt8(index),
-                  let elementCount = reader.u64() else { throw .truncated }
-            guard Int(elementCount) == count else { throw .sizeMismatch(expected: count, found: Int(elementCount)) }
+            guard let kind = reader.take(1), let elementCount = reader.u64() else { throw .truncated }
+            guard kind[kind.startIndex] == UInt8(index) else {
+                throw .layoutMismatch("buffer \(index) is marked as buffer \(kind[kind.startIndex])")
+            }
+            guard elementCount == UInt64(count) else {
+                throw .sizeMismatch(expected: count, found: Int(clamping: elementCount))
+            }
             starts.append(reader.position)
             guard reader.take(4 * count) != nil else { throw .truncated }
+        }
+        guard reader.position == body.endIndex else {
+            throw .layoutMismatch("\(body.endIndex - reader.position) unexpected bytes after the last buffer")
         }
         // Everything checked: now copy.
         for (buffer, start) in zip(Self.serializedBuffers, starts) {

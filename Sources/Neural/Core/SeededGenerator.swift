@@ -63,5 +63,24 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 
+    private enum CodingKeys: String, CodingKey { case state }
+
+    /// Decodes a saved generator, rejecting a state that is not four words or is all zero
+    /// (xoshiro would then return 0 forever).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try container.decode([UInt64].self, forKey: .state)
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .state, in: container,
+                                                   debugDescription: "a generator state is four 64-bit words, not all zero")
+        }
+        self.init(state: words)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+    }
+
     @inline(__always) private func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }

@@ -4,13 +4,13 @@
 /// (conventionally 0) and have mask 0. Every sequence needs at least one real token.
 public struct TokenBatch: Sendable, Hashable {
     /// Token ids, (B, T) row-major.
-    public var tokens: [Int32]
+    public let tokens: [Int32]
     /// 1 for a real token, 0 for padding, (B, T) row-major.
-    public var mask: [Float]
+    public let mask: [Float]
     /// Number of sequences B.
-    public var batch: Int
+    public let batch: Int
     /// Padded length T.
-    public var length: Int
+    public let length: Int
 
     public init(tokens: [Int32], mask: [Float], batch: Int, length: Int) {
         precondition(tokens.count == batch * length && mask.count == batch * length, "token batch shape mismatch")

@@ -2,11 +2,11 @@
 /// which action each state took, its advantage and its return.
 public struct PolicyGradientTargets: Sendable, Hashable {
     /// Index of the chosen action per state (B).
-    public var actions: [Int32]
+    public let actions: [Int32]
     /// Advantage per state (B).
-    public var advantages: [Float]
+    public let advantages: [Float]
     /// Return (value target) per state (B).
-    public var returns: [Float]
+    public let returns: [Float]
 
     public init(actions: [Int32], advantages: [Float], returns: [Float]) {
         precondition(actions.count == advantages.count && actions.count == returns.count, "target arrays differ in length")
@@ -39,7 +39,9 @@ public final class PolicyGradientObjective {
         let out = network.forward(input)
         let b = out.batch, a = network.config.actionCount, n = b * a
         precondition(targets.actions.count == b, "targets for \(targets.actions.count) states, batch of \(b)")
-        if offsets.count != b + 1 { offsets = (0...b).map { Int32($0 * a) } }
+        precondition(targets.actions.allSatisfy { $0 >= 0 && Int($0) < a }, "an action index is outside 0..<\(a)")
+        // Rebuilt when the batch size or the action count changes (one objective may serve several networks).
+        if offsets.count != b + 1 || offsets.last != Int32(b * a) { offsets = (0...b).map { Int32($0 * a) } }
         logp.reserve(n); dlogp.reserve(n); dlogits.reserve(n); dvalues.reserve(b)
         dlogp.zero(n); dlogits.zero(n); dvalues.zero(b)
         let (lp, dlp, dlg, dv) = (logp.pointer, dlogp.pointer, dlogits.pointer, dvalues.pointer)

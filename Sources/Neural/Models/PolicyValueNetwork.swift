@@ -11,7 +11,9 @@ public final class PolicyValueNetwork {
     public let encoder: any FeatureEncoder
     private let policyWeight, policyBias, valueWeight, valueBias: ParameterView  // (C, A), (A), (C, 1), (1)
 
-    private var features: UnsafeMutablePointer<Float>?  // (B, C), owned by the encoder
+    // (B, C), owned by the encoder: valid until the encoder's next forward, so call
+    // `backward` before running `encoder` on another batch.
+    private var features: UnsafeMutablePointer<Float>?
     private var batch = 0
     private let logits = FloatBuffer()          // (B, A)
     private let values = FloatBuffer()          // (B)
