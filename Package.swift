@@ -31,10 +31,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The lab's one seeded generator, shared by the network core and the games
+        // (games must not import Neural).
+        .target(name: "SeededRandom", swiftSettings: optimizedInDebug),
         // exp/tanh/sqrt the element-wise kernels inline (see Sources/FastMath).
         .target(name: "FastMath", swiftSettings: optimizedInDebug),
-        .target(name: "Neural", dependencies: ["CBLAS", "FastMath"], swiftSettings: optimizedInDebug),
-        .target(name: "GameKit", swiftSettings: optimizedInDebug),
+        .target(name: "Neural", dependencies: ["CBLAS", "FastMath", "SeededRandom"], swiftSettings: optimizedInDebug),
+        .target(name: "GameKit", dependencies: ["SeededRandom"], swiftSettings: optimizedInDebug),
         .target(name: "Games", dependencies: ["GameKit"], path: "Games", swiftSettings: optimizedInDebug),
         .target(name: "RL", dependencies: ["Neural", "GameKit"], swiftSettings: optimizedInDebug),
         .target(name: "Lab", dependencies: ["RL", "Games"], swiftSettings: optimizedInDebug),
@@ -46,6 +49,7 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "FastMathTests", dependencies: ["FastMath"], swiftSettings: optimizedInDebug),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], swiftSettings: optimizedInDebug),
         .testTarget(name: "GameKitTests", dependencies: ["GameKit"]),
