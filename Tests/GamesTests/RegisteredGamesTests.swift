@@ -1,0 +1,121 @@
+import Testing
+import SeededRandom
+import GameKit
+@testable import Games
+
+/// Every registered game passes the shared conformance test.
+@Suite struct RegisteredGamesTests {
+    @Test(arguments: GameCatalog.registry.ids)
+    func conformance(id: String) throws {
+        checkGame(try GameCatalog.registry.game(id), playouts: 1000)
+    }
+
+    @Test func idsAreUniqueKebabCaseAndAllMeansAll() throws {
+        #expect(try GameCatalog.registry.games("all").count == GameCatalog.registry.entries.count)
+        #expect(throws: GameError.self) { _ = try GameCatalog.registry.games("tic-tac-toe,conect-four") }
+    }
+}
+
+/// Tic-tac-toe and connect-four against published facts.
+@Suite struct KInARowFactsTests {
+    let ticTacToe = KInARow.ticTacToe
+
+    /// Counts finished games (leaves of the game tree) and distinct positions reached.
+    func enumerate(_ game: KInARow, _ state: KInARow.State, games: inout Int, positions: inout Set<KInARow.State>) {
+        positions.insert(state)
+        let actions = game.legalActionIDs(in: state)
+        if actions.isEmpty { games += 1; return }
+        for action in actions {
+            var child = state
+            game.play(action, in: &child)
+            enumerate(game, child, games: &games, positions: &positions)
+        }
+    }
+
+    @Test func ticTacToeHas255168GamesAnd5478Positions() {
+        // 255,168 possible games and 5,478 legal positions (empty board included), the
+        // published counts (e.g. Wikipedia, "Game complexity", tic-tac-toe).
+        var games = 0
+        var positions = Set<KInARow.State>()
+        enumerate(ticTacToe, ticTacToe.initialState(seed: 0), games: &games, positions: &positions)
+        #expect(games == 255_168)
+        #expect(positions.count == 5_478)
+    }
+
+    @Test func ticTacToeIsADrawAndMinimaxNeverLoses() {
+        var minimax = MinimaxPlayer()
+        #expect(minimax.value(of: ticTacToe.initialState(seed: 0), in: ticTacToe) == 0)
+        var rng = SeededGenerator(seed: 5)
+        var opponents: [any GamePlayer] = [MinimaxPlayer(), RandomPlayer(), GreedyPlayer()]
+        for index in opponents.indices {
+            for game in 0..<20 {
+                var state = ticTacToe.initialState(seed: 0)
+                let minimaxSide = game % 2
+                while !ticTacToe.isTerminal(state) {
+                    let action = ticTacToe.currentPlayer(in: state) == minimaxSide
+                        ? minimax.chooseAction(in: ticTacToe, state: state, using: &rng)
+                        : opponents[index].chooseAction(in: ticTacToe, state: state, using: &rng)
+                    ticTacToe.play(action, in: &state)
+                }
+                let result = ticTacToe.returns(in: state)![minimaxSide]
+                #expect(result >= 0, "minimax lost to \(opponents[index].name)")
+                if index == 0 { #expect(result == 0, "minimax against itself must draw") }
+            }
+        }
+    }
+
+    @Test func connectFourPositionCountsMatchOEIS() {
+        // Legal 7x6 Connect-Four positions after n plies, OEIS A212693 (J. Tromp):
+        // 1, 7, 49, 238, 1120, 4263, 16422, 54859, 184275.
+        let expected = [1, 7, 49, 238, 1120, 4263, 16422, 54859, 184275]
+        let game = KInARow.connectFour
+        var layer: Set<KInARow.State> = [game.initialState(seed: 0)]
+        for plies in 0..<expected.count {
+            #expect(layer.count == expected[plies], "after \(plies) plies")
+            var next = Set<KInARow.State>()
+            for state in layer {
+                for action in game.legalActionIDs(in: state) {
+                    var child = state
+                    game.play(action, in: &child)
+                    next.insert(child)
+                }
+            }
+            layer = next
+        }
+    }
+
+    @Test func textShowsTheMoversSideAndLandingCells() throws {
+        let game = KInARow.connectFour
+        var state = game.initialState(seed: 0)
+        #expect(game.legalActions(in: state) == ["a1", "b1", "c1", "d1", "e1", "f1", "g1"])
+        try game.apply("d1", to: &state)
+        #expect(game.legalActions(in: state).contains("d2"))
+        #expect(game.observation(of: state) == "connect-four\n.......\n.......\n.......\n.......\n.......\n...o...")
+        try game.apply("d2", to: &state)
+        #expect(game.observationRows(of: state).suffix(2) == ["...o...", "...x..."])
+        #expect(game.render(state).contains("X to move"))
+        #expect(throws: GameError.self) { try game.apply("d1", to: &state) }
+    }
+
+    @Test func greedyBlocksAndMctsBeatsRandom() throws {
+        // X holds a1 and b1, O holds a3; O to move must block at c1.
+        var state = ticTacToe.initialState(seed: 0)
+        for move in ["a1", "a3", "b1"] { try ticTacToe.apply(move, to: &state) }
+        var rng = SeededGenerator(seed: 2)
+        var greedy = GreedyPlayer()
+        #expect(ticTacToe.actionText(greedy.chooseAction(in: ticTacToe, state: state, using: &rng), in: state, notation: .absolute) == "c1")
+        var mcts = MCTSPlayer(simulations: 300), random = RandomPlayer()
+        var losses = 0
+        for game in 0..<20 {
+            var s = ticTacToe.initialState(seed: 0)
+            while !ticTacToe.isTerminal(s) {
+                let mctsTurn = ticTacToe.currentPlayer(in: s) == game % 2
+                let action = mctsTurn ? mcts.chooseAction(in: ticTacToe, state: s, using: &rng)
+                                      : random.chooseAction(in: ticTacToe, state: s, using: &rng)
+                ticTacToe.play(action, in: &s)
+            }
+            if ticTacToe.returns(in: s)![game % 2] < 0 { losses += 1 }
+        }
+        #expect(losses <= 1, "MCTS with 300 simulations lost \(losses) of 20 to random")
+    }
+}
