@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "GamesTests", dependencies: ["Games", "GameKit"]),
         .testTarget(name: "RLTests", dependencies: ["RL"]),
         .testTarget(name: "LabTests", dependencies: ["Lab"]),
-        .testTarget(name: "playTests", dependencies: ["play"]),
+        .testTarget(name: "playTests", dependencies: ["play", "Games"]),
     ],
     swiftLanguageModes: [.v6]
 )

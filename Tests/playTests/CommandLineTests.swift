@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 @testable import play
+import Games
 
 /// The command line's parsing and its messages for bad input.
 @Suite struct CommandLineTests {
@@ -38,5 +39,30 @@ import Testing
         let bench = try Bench.parse([])
         let expected = 6.0 * Double(1024 * 256 + 256 + 256 * 256 + 256 + 256 * 128 + 128 + 256 + 1) * 256
         #expect(bench.trainingFlops(bench.mlpConfig(width: 256), batch: 256) == expected)
+    }
+}
+
+/// The game commands.
+@Suite struct GameCommandTests {
+    @Test func gamesTableListsEveryRegisteredGame() {
+        let table = ListGames.table(GameCatalog.registry)
+        for id in GameCatalog.registry.ids { #expect(table.contains(id)) }
+        #expect(table.hasPrefix("game"))
+    }
+
+    @Test func showRejectsUnknownGamesAndIllegalMovesClearly() throws {
+        #expect {
+            _ = try ShowGame.parse(["tic-tac-tow"])
+        } throws: { error in
+            let message = ShowGame.message(for: error)
+            return message.contains("did you mean 'tic-tac-toe'") && message.contains("connect-four")
+        }
+        let show = try ShowGame.parse(["tic-tac-toe", "--moves", "b2,b2"])
+        #expect {
+            try show.run()
+        } throws: { error in
+            let message = ShowGame.message(for: error)
+            return message.contains("move 2 of 2") && message.contains("'b2' is not a legal move")
+        }
     }
 }
