@@ -91,6 +91,21 @@ extension Game {
         return (showingID ? [id] + rows : rows).joined(separator: "\n")
     }
 
+    /// The number of action sequences of exactly `depth` actions from `state` (perft):
+    /// a game that ends earlier contributes nothing, as in chess perft.
+    public func perft(_ state: State, depth: Int) -> Int {
+        if depth == 0 { return 1 }
+        let actions = legalActionIDs(in: state)
+        if depth == 1 { return actions.count }
+        var total = 0
+        for action in actions {
+            var child = state
+            play(action, in: &child)
+            total += perft(child, depth: depth - 1)
+        }
+        return total
+    }
+
     /// Plays uniformly random legal actions to the end and returns the final state.
     public func randomPlayout(from state: State, using rng: inout SeededGenerator) -> State {
         var current = state

@@ -56,6 +56,32 @@ struct ShowGame: ParsableCommand {
     }
 }
 
+/// `play perft GAME --depth N`: counts the move sequences of exactly N moves.
+struct Perft: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count the move sequences of exactly N moves from the start (games that end sooner count 0).")
+
+    @Argument(help: "A game id (see `play games`).")
+    var game: String
+
+    @Option(help: "Number of moves (1 or more).")
+    var depth: Int = 1
+
+    @Option(help: "Seed of the initial state (procedural games).")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        do { _ = try GameCatalog.registry.entry(game) } catch { throw ValidationError(error.description) }
+        guard depth >= 1 else { throw ValidationError("--depth must be at least 1 (got \(depth)).") }
+    }
+
+    func run() throws {
+        let game = try GameCatalog.registry.game(self.game)
+        let start = game.initialState(seed: seed)
+        for d in 1...depth { print("perft(\(d)) = \(game.perft(start, depth: d))") }
+    }
+}
+
 extension String {
     /// The string padded with spaces to at least `width` characters.
     func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }

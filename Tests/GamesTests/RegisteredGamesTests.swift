@@ -42,6 +42,15 @@ import GameKit
         #expect(positions.count == 5_478)
     }
 
+    @Test func ticTacToePerftMatchesGamesEndingAtEachPly() {
+        // Up to 5 plies no game can have ended: 9!/(9-d)!. Games end at ply 5, 6, 7, 8 and 9
+        // in 1,440, 5,328, 47,952, 72,576 and 127,872 ways (they sum to 255,168).
+        let start = ticTacToe.initialState(seed: 0)
+        #expect((1...5).map { ticTacToe.perft(start, depth: $0) } == [9, 72, 504, 3024, 15120])
+        #expect(ticTacToe.perft(start, depth: 6) == (15120 - 1440) * 4)
+        #expect(ticTacToe.perft(start, depth: 9) == 127_872)
+    }
+
     @Test func ticTacToeIsADrawAndMinimaxNeverLoses() {
         var minimax = MinimaxPlayer()
         #expect(minimax.value(of: ticTacToe.initialState(seed: 0), in: ticTacToe) == 0)
