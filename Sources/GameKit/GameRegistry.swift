@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// One registered game: what `play games` lists and how to make it.
 public struct GameEntry: Sendable {
     /// The id users type.
@@ -10,6 +12,10 @@ public struct GameEntry: Sendable {
     public let parameters: [String: Int]
     /// Makes the game.
     public let make: @Sendable () -> AnyGame
+    /// Plays `count` uniformly random games of the concrete (not type-erased) game from
+    /// seeds `0..<count` with one generator seeded `seed`, and returns the moves played:
+    /// what `play bench games` times.
+    public let playRandomGames: @Sendable (_ count: Int, _ seed: UInt64) -> Int
 
     /// Registers `game` under its own id.
     public init<G: Game>(_ game: G, summary: String, parameters: [String: Int] = [:]) {
@@ -19,6 +25,20 @@ public struct GameEntry: Sendable {
         self.parameters = parameters
         let erased = AnyGame(game)
         make = { erased }
+        playRandomGames = { count, seed in
+            var rng = SeededGenerator(seed: seed)
+            var moves = 0
+            for index in 0..<count {
+                var state = game.initialState(seed: UInt64(index))
+                while true {
+                    let actions = game.legalActionIDs(in: state)
+                    if actions.isEmpty { break }
+                    game.play(actions[Int(rng.next() % UInt64(actions.count))], in: &state)
+                    moves += 1
+                }
+            }
+            return moves
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CBLAS
 import Foundation
+import Games
+import GameKit
 import Neural
 
 /// `play bench`: training-step and inference throughput of the network core on the
@@ -18,11 +20,11 @@ struct Bench: ParsableCommand {
 
     /// The workloads, named as in the issue.
     enum Workload: String, CaseIterable, ExpressibleByArgument {
-        case mlp, transformer, mlpSweep = "mlp-sweep", infer, sgemm
+        case mlp, transformer, mlpSweep = "mlp-sweep", infer, sgemm, games
     }
 
-    @Option(help: "Comma-separated workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var workloads: String = Workload.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Comma-separated workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (default: all but games).")
+    var workloads: String = Workload.allCases.filter { $0 != .games }.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Timed blocks per workload (the median over blocks is reported).")
     var blocks: Int = 5
@@ -70,6 +72,7 @@ struct Bench: ParsableCommand {
                 }
             case .infer: emit(inferenceResult())
             case .sgemm: for size in [256, 512, 1024] { emit(sgemmResult(size: size)) }
+            case .games: for entry in GameCatalog.registry.entries { emit(randomPlayoutResult(entry)) }
             }
         }
     }
@@ -159,6 +162,21 @@ struct Bench: ParsableCommand {
         var result = timing.json(workload: "sgemm", batch: n, flopsPerStep: 2 * Double(n * n * n))
         result["size"] = .int(n)
         return result
+    }
+
+    /// Random playouts per second of one game, single thread, on the concrete game type.
+    /// A step is a batch of 100 games; games/s = 100 x steps/s.
+    func randomPlayoutResult(_ entry: GameEntry) -> [String: JSONValue] {
+        var moves = 0, batches = 0
+        let timing = timeBlocks(warmup: 2, steps: 20) {
+            moves += entry.playRandomGames(100, UInt64(batches))
+            batches += 1
+        }
+        let median = timing.json(workload: "games", batch: 100, flopsPerStep: 0)["steps_per_second"]
+        guard case .double(let batchesPerSecond)? = median else { return [:] }
+        return ["workload": .string("games"), "game": .string(entry.id), "threads": .int(1),
+                "games_per_second": .double(batchesPerSecond * 100),
+                "moves_per_game": .double(Double(moves) / Double(batches * 100))]
     }
 
     // MARK: Timing
