@@ -31,6 +31,9 @@ public struct KInARow: Game {
 
     /// Tic-tac-toe: 3 x 3, three in a row.
     public static let ticTacToe = KInARow(id: "tic-tac-toe", rows: 3, columns: 3, k: 3)
+    /// The variant's parameters, for listings and logs.
+    public var parameters: [String: Int] { ["rows": rows, "columns": columns, "k": k, "gravity": gravity ? 1 : 0] }
+
     /// Connect Four: 6 rows x 7 columns, four in a row, discs fall.
     public static let connectFour = KInARow(id: "connect-four", rows: 6, columns: 7, k: 4, gravity: true)
 
@@ -89,7 +92,9 @@ public struct KInARow: Game {
     }
 
     public func play(_ action: Int, in state: inout State) {
+        precondition(action >= 0 && action < (gravity ? columns : rows * columns), "action \(action) outside \(id)'s board")
         let cell = landingCell(action, in: state)
+        precondition(cell < rows * columns, "column \(action) of \(id) is full")
         let bit: UInt64 = 1 << UInt64(cell)
         precondition(!isOver(state) && (state.stones.first | state.stones.second) & bit == 0, "illegal action \(action) in \(id)")
         let mover = currentPlayer(in: state)

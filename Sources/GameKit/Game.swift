@@ -23,7 +23,9 @@ public enum Notation: String, Sendable, CaseIterable {
 /// - A game ends after at most `maxLength` actions (a draw or timeout when it gets there).
 /// - `observationRows(of:)` is the board from the mover's side, top row first, one string
 ///   per row without spaces, only characters of `Tokenizer`'s vocabulary.
-/// - Action texts are unique within a state, in either notation.
+/// - Action texts are unique within a state, in either notation, and lower case
+///   (`actionID(for:)` lower-cases what people type). `legalActions(in:)` sorts the texts
+///   as strings, so its order is not that of `legalActionIDs(in:)`.
 /// - The same seed gives the same initial state.
 public protocol Game: Sendable {
     /// The state of one game in progress. A value: copying it forks the game.
@@ -94,6 +96,7 @@ extension Game {
     /// The number of action sequences of exactly `depth` actions from `state` (perft):
     /// a game that ends earlier contributes nothing, as in chess perft.
     public func perft(_ state: State, depth: Int) -> Int {
+        precondition(depth >= 0, "perft depth must not be negative")
         if depth == 0 { return 1 }
         let actions = legalActionIDs(in: state)
         if depth == 1 { return actions.count }
@@ -123,6 +126,7 @@ public enum GameError: Error, Equatable, CustomStringConvertible {
     case illegalAction(game: String, action: String, legal: [String])
     case gameOver(game: String, action: String)
     case unknownGame(name: String, known: [String], suggestion: String?)
+    case badGameList(String)
 
     public var description: String {
         switch self {
@@ -133,6 +137,8 @@ public enum GameError: Error, Equatable, CustomStringConvertible {
         case let .unknownGame(name, known, suggestion):
             "unknown game '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
                 + "; known games: \(known.joined(separator: ", "))"
+        case let .badGameList(reason):
+            "bad list of games: \(reason); give 'all' or comma-separated game ids (see `play games`)"
         }
     }
 }

@@ -75,7 +75,13 @@ public struct GameRegistry: Sendable {
     public func games(_ list: String) throws(GameError) -> [AnyGame] {
         if list.trimmingWhitespace().lowercased() == "all" { return entries.map { $0.make() } }
         var result: [AnyGame] = []
-        for name in list.split(separator: ",") { result.append(try game(String(name))) }
+        for name in list.split(separator: ",", omittingEmptySubsequences: false) {
+            let id = String(name).trimmingWhitespace()
+            if id.isEmpty { throw .badGameList("an empty name in '\(list)'") }
+            let found = try game(id)
+            if result.contains(where: { $0.id == found.id }) { throw .badGameList("\(found.id) is listed twice") }
+            result.append(found)
+        }
         return result
     }
 

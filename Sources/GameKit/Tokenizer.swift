@@ -1,7 +1,7 @@
 /// The one character vocabulary every game's text is read in: padding, newline and
 /// printable ASCII (space to `~`). Fixed, so a model trained on some games can read any other.
 ///
-///     let ids = try Tokenizer.encode("tic-tac-toe\nx..")   // [85, 74, ..., 1, 89, 15, 15]
+///     let ids = try Tokenizer.encode("tic-tac-toe\nx..")   // [86, 75, ..., 1, 90, 16, 16]
 public enum Tokenizer {
     /// Token 0: padding (never produced by `encode`).
     public static let padding: Int32 = 0

@@ -71,8 +71,12 @@ struct Perft: ParsableCommand {
     var seed: UInt64 = 0
 
     func validate() throws {
-        do { _ = try GameCatalog.registry.entry(game) } catch { throw ValidationError(error.description) }
-        guard depth >= 1 else { throw ValidationError("--depth must be at least 1 (got \(depth)).") }
+        let entry: GameEntry
+        do { entry = try GameCatalog.registry.entry(game) } catch { throw ValidationError(error.description) }
+        let longest = entry.make().maxLength
+        guard (1...longest).contains(depth) else {
+            throw ValidationError("--depth must be between 1 and \(longest), the longest \(entry.id) game (got \(depth)).")
+        }
     }
 
     func run() throws {

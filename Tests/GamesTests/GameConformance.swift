@@ -20,6 +20,11 @@ func checkGame<G: Game>(_ game: G, playouts: Int, maxObservationTokens: Int = 51
             let ids = game.legalActionIDs(in: state)
             let returns = game.returns(in: state)
             if ids.isEmpty != (returns != nil) { problem("terminal and no legal actions disagree after \(length) moves") }
+            let mover = game.currentPlayer(in: state)
+            if mover < 0 || mover >= game.playerCount { problem("current player \(mover) of \(game.playerCount)") }
+            let rows = game.observationRows(of: state)
+            if Set(rows.map(\.count)).count > 1 { problem("observation rows of different widths") }
+            if rows.contains(where: { $0.contains(" ") }) { problem("observation rows contain spaces") }
             let observation = game.observation(of: state)
             if !observation.hasPrefix(game.id + "\n") { problem("observation does not start with the id line") }
             if let tokens = try? Tokenizer.encode(observation) {

@@ -10,9 +10,18 @@ import GameKit
         checkGame(try GameCatalog.registry.game(id), playouts: 1000)
     }
 
-    @Test func idsAreUniqueKebabCaseAndAllMeansAll() throws {
+    @Test func gameListsAreCheckedNameByName() throws {
         #expect(try GameCatalog.registry.games("all").count == GameCatalog.registry.entries.count)
+        #expect(try GameCatalog.registry.games("tic-tac-toe, connect-four").map(\.id) == ["tic-tac-toe", "connect-four"])
         #expect(throws: GameError.self) { _ = try GameCatalog.registry.games("tic-tac-toe,conect-four") }
+        for bad in ["", ",", "tic-tac-toe,,connect-four", "tic-tac-toe,tic-tac-toe"] {
+            #expect {
+                _ = try GameCatalog.registry.games(bad)
+            } throws: { error in
+                guard case .badGameList? = error as? GameError else { return false }
+                return (error as! GameError).description.contains("play games")
+            }
+        }
     }
 }
 
@@ -91,6 +100,61 @@ import GameKit
             }
             layer = next
         }
+    }
+
+    /// Plays `moves` (absolute notation) and returns the final state.
+    func position(_ game: KInARow, _ moves: [String]) throws -> KInARow.State {
+        var state = game.initialState(seed: 0)
+        for move in moves { try game.apply(move, to: &state) }
+        return state
+    }
+
+    @Test func winsInEveryDirectionAndLongerLinesCount() throws {
+        let c4 = KInARow.connectFour
+        // Diagonal a1-b2-c3-d4 for X (O's stones fill under it).
+        let diagonal = try position(c4, ["a1", "b1", "b2", "c1", "c2", "d1", "c3", "d2", "e1", "d3", "d4"])
+        #expect(c4.returns(in: diagonal) == [1, -1])
+        // Anti-diagonal g1-f2-e3-d4 for X.
+        let anti = try position(c4, ["g1", "f1", "f2", "e1", "e2", "d1", "e3", "d2", "a1", "d3", "d4"])
+        #expect(c4.returns(in: anti) == [1, -1])
+        // Vertical for O: O stacks c1..c4 while X plays elsewhere.
+        let vertical = try position(c4, ["a1", "c1", "b1", "c2", "a2", "c3", "b2", "c4"])
+        #expect(c4.returns(in: vertical) == [-1, 1])
+        // A line of five made by filling the gap of x x . x x in 5x5 four-in-a-row.
+        let five = KInARow(id: "five-test", rows: 5, columns: 5, k: 4)
+        let gap = try position(five, ["a1", "a2", "b1", "b2", "d1", "d2", "e1", "e2"])
+        #expect(five.returns(in: gap) == nil)
+        #expect(five.returns(in: try five.applying("c1", to: gap)) == [1, -1])
+        // Three in a row does not win at k = 4.
+        #expect(five.returns(in: try position(five, ["a1", "a2", "b1", "b2", "c1"])) == nil)
+    }
+
+    @Test func boardsWithoutGravityHaveFactorialPerft() {
+        // No game can end before 2k - 1 stones, so perft(d) = n! / (n - d)! for d < 2k - 1.
+        let fourByFour = KInARow(id: "k-in-a-row-4x4-3", rows: 4, columns: 4, k: 3)
+        #expect((1...4).map { fourByFour.perft(fourByFour.initialState(seed: 0), depth: $0) } == [16, 240, 3360, 43680])
+        let fiveByFive = KInARow(id: "k-in-a-row-5x5-4", rows: 5, columns: 5, k: 4)
+        #expect(fiveByFive.perft(fiveByFive.initialState(seed: 0), depth: 4) == 25 * 24 * 23 * 22)
+    }
+
+    @Test func oneMinimaxPlayerServesTwoVariants() {
+        // States of two variants can be equal values; the memo must not mix them up.
+        var minimax = MinimaxPlayer()
+        #expect(minimax.value(of: ticTacToe.initialState(seed: 0), in: ticTacToe) == 0)
+        // 2 x 2 with two in a row: the first player wins with any move.
+        let tiny = KInARow(id: "tiny", rows: 2, columns: 2, k: 2)
+        #expect(minimax.value(of: tiny.initialState(seed: 0), in: tiny) == 1)
+        var afterX = tiny.initialState(seed: 0)
+        tiny.play(0, in: &afterX)
+        #expect(minimax.value(of: afterX, in: tiny) == 1)
+        #expect(minimax.value(of: ticTacToe.initialState(seed: 0), in: ticTacToe) == 0)
+    }
+
+    @Test func observationsSwapSidesWithTheMover() throws {
+        let state = try position(ticTacToe, ["a1"])
+        #expect(ticTacToe.observationRows(of: state) == ["...", "...", "o.."])
+        let next = try ticTacToe.applying("b2", to: state)
+        #expect(ticTacToe.observationRows(of: next) == ["...", ".o.", "x.."])
     }
 
     @Test func textShowsTheMoversSideAndLandingCells() throws {

@@ -10,12 +10,13 @@ import SeededRandom
 /// it is given, so the same seed plays the same game.
 public struct MCTSPlayer: GamePlayer {
     public let simulations: Int
-    /// The UCT exploration constant c in Q + c sqrt(ln N / n); sqrt(2) for returns in [-1, 1].
+    /// The UCT exploration constant c in Q + c sqrt(ln N / n). UCB1's sqrt(2) is for rewards
+    /// in [0, 1]; the default 2 sqrt(2) is the same for returns in [-1, 1], whose range is 2.
     public let exploration: Double
 
     public var name: String { "mcts:\(simulations)" }
 
-    public init(simulations: Int, exploration: Double = 2.0.squareRoot()) {
+    public init(simulations: Int, exploration: Double = 2 * 2.0.squareRoot()) {
         precondition(simulations >= 1, "MCTS needs at least one simulation")
         self.simulations = simulations
         self.exploration = exploration
@@ -34,6 +35,7 @@ public struct MCTSPlayer: GamePlayer {
 
     public mutating func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) -> Int {
         let rootActions = game.legalActionIDs(in: state)
+        precondition(!rootActions.isEmpty, "MCTS asked to move in a finished game of \(game.id)")
         if rootActions.count == 1 { return rootActions[0] }
         var nodes = [Node(state: state, owner: -1, untried: rootActions, terminalReturns: nil)]
         var path: [Int] = []

@@ -9,16 +9,32 @@ import SeededRandom
 public struct MinimaxPlayer: GamePlayer {
     public var name: String { "minimax" }
     private var memo: [AnyHashable: Double] = [:]
+    /// The game the memo belongs to: states of two variants can be equal values.
+    private var memoGameID: String?
 
     public init() {}
 
     /// The value of `state` for player 0 under perfect play of both sides.
     public mutating func value<G: Game>(of state: G.State, in game: G) -> Double {
-        valueFor(player: 0, state, in: game)
+        useMemo(of: game)
+        return valueFor(player: 0, state, in: game)
+    }
+
+    /// Clears the memo when it belongs to another game.
+    private mutating func useMemo<G: Game>(of game: G) {
+        if memoGameID != game.id {
+            memo.removeAll()
+            memoGameID = game.id
+        }
     }
 
     /// Optimal actions and the mover's value.
     public mutating func solve<G: Game>(_ state: G.State, in game: G) -> (value: Double, best: [Int]) {
+        useMemo(of: game)
+        return solveInMemo(state, in: game)
+    }
+
+    private mutating func solveInMemo<G: Game>(_ state: G.State, in game: G) -> (value: Double, best: [Int]) {
         let mover = game.currentPlayer(in: state)
         var bestValue = -Double.infinity
         var best: [Int] = []
@@ -39,7 +55,7 @@ public struct MinimaxPlayer: GamePlayer {
         if let cached = memo[AnyHashable(state)] {
             moverValue = cached
         } else {
-            moverValue = solve(state, in: game).value
+            moverValue = solveInMemo(state, in: game).value
             memo[AnyHashable(state)] = moverValue
         }
         return mover == player ? moverValue : -moverValue
