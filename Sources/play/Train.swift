@@ -1,4 +1,5 @@
 import ArgumentParser
+import Games
 
 /// `play [--games all]`: trains one network on many games.
 ///
@@ -14,6 +15,10 @@ struct Train: ParsableCommand {
     var games: String = "all"
 
     @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
+    }
 
     func run() throws {
         print("""

@@ -66,3 +66,16 @@ import Games
         }
     }
 }
+
+/// The default command checks its game list even before the trainer exists.
+@Suite struct TrainCommandTests {
+    @Test func unknownGamesAreNamedWithTheKnownOnes() throws {
+        #expect {
+            _ = try Train.parse(["--games", "tic-tac-toe,chess"])
+        } throws: { error in
+            let message = Train.message(for: error)
+            return message.contains("unknown game 'chess'") && message.contains("connect-four")
+        }
+        _ = try Train.parse(["--games", "all"])
+    }
+}
