@@ -111,11 +111,18 @@ extension Game {
 
     /// Plays uniformly random legal actions to the end and returns the final state.
     public func randomPlayout(from state: State, using rng: inout SeededGenerator) -> State {
+        var moves = 0
+        return randomPlayout(from: state, using: &rng, moves: &moves)
+    }
+
+    /// Plays uniformly random legal actions to the end, adding the number of moves to `moves`.
+    public func randomPlayout(from state: State, using rng: inout SeededGenerator, moves: inout Int) -> State {
         var current = state
         while true {
             let actions = legalActionIDs(in: current)
             if actions.isEmpty { return current }
             play(actions[Int(rng.next() % UInt64(actions.count))], in: &current)
+            moves += 1
         }
     }
 }

@@ -29,13 +29,7 @@ public struct GameEntry: Sendable {
             var rng = SeededGenerator(seed: seed)
             var moves = 0
             for index in 0..<count {
-                var state = game.initialState(seed: UInt64(index))
-                while true {
-                    let actions = game.legalActionIDs(in: state)
-                    if actions.isEmpty { break }
-                    game.play(actions[Int(rng.next() % UInt64(actions.count))], in: &state)
-                    moves += 1
-                }
+                _ = game.randomPlayout(from: game.initialState(seed: UInt64(index)), using: &rng, moves: &moves)
             }
             return moves
         }
@@ -87,10 +81,8 @@ public struct GameRegistry: Sendable {
 
     /// The registered id nearest to `name` by edit distance, if any is reasonably close.
     public func closestID(to name: String) -> String? {
-        let scored = ids.map { ($0, editDistance($0, name)) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let prefixMatch = ids.first { $0.hasPrefix(name) && !name.isEmpty }
-        if let prefixMatch { return prefixMatch }
+        if !name.isEmpty, let prefixMatch = ids.first(where: { $0.hasPrefix(name) }) { return prefixMatch }
+        guard let best = ids.map({ ($0, editDistance($0, name)) }).min(by: { $0.1 < $1.1 }) else { return nil }
         return best.1 <= max(2, best.0.count / 3) ? best.0 : nil
     }
 

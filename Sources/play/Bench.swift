@@ -172,10 +172,8 @@ struct Bench: ParsableCommand {
             moves += entry.playRandomGames(100, UInt64(batches))
             batches += 1
         }
-        let median = timing.json(workload: "games", batch: 100, flopsPerStep: 0)["steps_per_second"]
-        guard case .double(let batchesPerSecond)? = median else { return [:] }
         return ["workload": .string("games"), "game": .string(entry.id), "threads": .int(1),
-                "games_per_second": .double(batchesPerSecond * 100),
+                "games_per_second": .double(timing.medianStepsPerSecond * 100),
                 "moves_per_game": .double(Double(moves) / Double(batches * 100))]
     }
 
@@ -185,9 +183,12 @@ struct Bench: ParsableCommand {
         var blockStepsPerSecond: [Double]
         var bestStep: Double
 
+        /// The median over blocks of each block's steps/s.
+        var medianStepsPerSecond: Double { blockStepsPerSecond.sorted()[blockStepsPerSecond.count / 2] }
+
         func json(workload: String, batch: Int, flopsPerStep: Double) -> [String: JSONValue] {
             let sorted = blockStepsPerSecond.sorted()
-            let median = sorted[sorted.count / 2]
+            let median = medianStepsPerSecond
             return ["workload": .string(workload), "threads": .int(BLAS.threads), "batch": .int(batch),
                     "steps_per_second": .double(median), "steps_per_second_min": .double(sorted.first!),
                     "steps_per_second_max": .double(sorted.last!), "steps_per_second_best_single": .double(1 / bestStep),
