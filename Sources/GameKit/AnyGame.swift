@@ -18,6 +18,7 @@ public struct AnyGame: Game {
     public let playerCount: Int
     public let maxLength: Int
     private let box: any GameBox
+    private let solver: (@Sendable (AnyGameState) -> [Int]?)?
 
     /// Wraps `game`.
     public init<G: Game>(_ game: G) {
@@ -26,7 +27,24 @@ public struct AnyGame: Game {
         playerCount = game.playerCount
         maxLength = game.maxLength
         box = ConcreteBox(game: game)
+        if let task = game as? any SolvableTask { solver = AnyGame.solver(of: task) } else { solver = nil }
     }
+
+    private static func solver<T: SolvableTask>(of task: T) -> @Sendable (AnyGameState) -> [Int]? {
+        { state in
+            guard let concrete = state.base as? T.State else {
+                preconditionFailure("a state of another game was passed to \(task.id)")
+            }
+            return task.shortestSolution(from: concrete)
+        }
+    }
+
+    /// Whether the wrapped game is a `SolvableTask`, whose optimum `shortestSolution` gives.
+    public var isSolvableTask: Bool { solver != nil }
+
+    /// The wrapped task's shortest solution from `state`; nil for games that are not
+    /// `SolvableTask`s and for states no sequence solves.
+    public func shortestSolution(from state: AnyGameState) -> [Int]? { solver?(state) }
 
     public func initialState(seed: UInt64) -> AnyGameState { box.initialState(seed: seed) }
     public func currentPlayer(in state: AnyGameState) -> Int { box.currentPlayer(in: state) }
