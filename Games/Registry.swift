@@ -9,6 +9,7 @@ public enum GameCatalog {
         entry(KInARow.connectFour, summary: "6 rows x 7 columns, discs fall, four in a row (solved: first player wins)"),
         entry(KInARow(id: "connect-four-5x6", rows: 5, columns: 6, k: 4, gravity: true),
                   summary: "5 rows x 6 columns, discs fall, four in a row"),
+        GameEntry(ChessLite(), summary: "Gardner minichess: chess on 5x5, promotion, no castling", parameters: ChessLite().parameters),
     ])
 
     private static func entry(_ game: KInARow, summary: String) -> GameEntry {

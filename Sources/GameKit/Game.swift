@@ -134,6 +134,7 @@ public enum GameError: Error, Equatable, CustomStringConvertible {
     case gameOver(game: String, action: String)
     case unknownGame(name: String, known: [String], suggestion: String?)
     case badGameList(String)
+    case badPosition(game: String, reason: String)
 
     public var description: String {
         switch self {
@@ -146,6 +147,8 @@ public enum GameError: Error, Equatable, CustomStringConvertible {
                 + "; known games: \(known.joined(separator: ", "))"
         case let .badGameList(reason):
             "bad list of games: \(reason); give 'all' or comma-separated game ids (see `play games`)"
+        case let .badPosition(game, reason):
+            "bad \(game) position \(reason)"
         }
     }
 }
