@@ -12,7 +12,7 @@ let optimizedInDebug: [SwiftSetting] = [
 
 let package = Package(
     name: "MultiGameLab",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "play", targets: ["play"]),
         .library(name: "Neural", targets: ["Neural"]),

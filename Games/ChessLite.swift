@@ -34,7 +34,7 @@ public struct ChessLite: Game {
     }
 
     /// The variant's parameters, for listings and logs.
-    public var parameters: [String: Int] { ["rows": 5, "columns": 5, "maxLength": maxLength, "quietPlyLimit": quietPlyLimit] }
+    public var parameters: [String: Double] { ["rows": 5, "columns": 5, "maxLength": Double(maxLength), "quietPlyLimit": Double(quietPlyLimit)] }
 
     /// Piece kinds, in the order of the promotion codes (0 means no promotion).
     public enum Piece: Int, Sendable, CaseIterable {

@@ -32,7 +32,7 @@ public struct KInARow: Game {
     /// Tic-tac-toe: 3 x 3, three in a row.
     public static let ticTacToe = KInARow(id: "tic-tac-toe", rows: 3, columns: 3, k: 3)
     /// The variant's parameters, for listings and logs.
-    public var parameters: [String: Int] { ["rows": rows, "columns": columns, "k": k, "gravity": gravity ? 1 : 0] }
+    public var parameters: [String: Double] { ["rows": Double(rows), "columns": Double(columns), "k": Double(k), "gravity": gravity ? 1 : 0] }
 
     /// Connect Four: 6 rows x 7 columns, four in a row, discs fall.
     public static let connectFour = KInARow(id: "connect-four", rows: 6, columns: 7, k: 4, gravity: true)

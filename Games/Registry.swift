@@ -9,6 +9,9 @@ public enum GameCatalog {
         entry(KInARow.connectFour, summary: "6 rows x 7 columns, discs fall, four in a row (solved: first player wins)"),
         entry(KInARow(id: "connect-four-5x6", rows: 5, columns: 6, k: 4, gravity: true),
                   summary: "5 rows x 6 columns, discs fall, four in a row"),
+        GameEntry(GoLite.fiveByFive, summary: "Go 5x5, area scoring, komi 24.5, positional superko", parameters: GoLite.fiveByFive.parameters),
+        GameEntry(GoLite.sevenBySeven, summary: "Go 7x7, area scoring, komi 8.5, positional superko", parameters: GoLite.sevenBySeven.parameters),
+        GameEntry(GoLite.nineByNine, summary: "Go 9x9, area scoring, komi 7.5, positional superko", parameters: GoLite.nineByNine.parameters),
         GameEntry(ChessLite(), summary: "Gardner minichess: chess on 5x5, promotion, no castling", parameters: ChessLite().parameters),
     ])
 

@@ -9,7 +9,7 @@ public struct GameEntry: Sendable {
     /// 1 or 2.
     public let playerCount: Int
     /// The variant's parameters (board size, line length, ...), for listings and logs.
-    public let parameters: [String: Int]
+    public let parameters: [String: Double]
     /// Makes the game.
     public let make: @Sendable () -> AnyGame
     /// Plays `count` uniformly random games of the concrete (not type-erased) game from
@@ -18,7 +18,7 @@ public struct GameEntry: Sendable {
     public let playRandomGames: @Sendable (_ count: Int, _ seed: UInt64) -> Int
 
     /// Registers `game` under its own id.
-    public init<G: Game>(_ game: G, summary: String, parameters: [String: Int] = [:]) {
+    public init<G: Game>(_ game: G, summary: String, parameters: [String: Double] = [:]) {
         id = game.id
         self.summary = summary
         playerCount = game.playerCount
