@@ -75,12 +75,16 @@ public struct GoLite: Game {
         var key: UInt64
         /// Keys of every board position so far, the current one included.
         var seen: Set<UInt64>
+        /// Bit n is set when a board with n stones has occurred (a cheap filter before `seen`).
+        var stoneCountsSeen: UInt128
 
         func stones(_ colour: Int) -> UInt128 { colour == 0 ? black : white }
     }
 
     public func initialState(seed: UInt64) -> State {
-        State(black: 0, white: 0, toMove: 0, passes: 0, plies: 0, key: 0, seen: [0])
+        var seen = Set<UInt64>(minimumCapacity: maxLength + 1)
+        seen.insert(0)
+        return State(black: 0, white: 0, toMove: 0, passes: 0, plies: 0, key: 0, seen: seen, stoneCountsSeen: 1)
     }
 
     /// A position built from rows, top row first: `X` Black, `O` White, `.` empty (case
@@ -113,6 +117,7 @@ public struct GoLite: Game {
         }
         state.toMove = toMove
         state.seen = [state.key]
+        state.stoneCountsSeen = 1 << UInt128((state.black | state.white).nonzeroBitCount)
         return state
     }
 
@@ -139,6 +144,8 @@ public struct GoLite: Game {
         }
     }
 
+    /// The bit of the point with action id `action` (`rank * size + file`); the inverse is
+    /// `bit - bit / stride`.
     private func bit(_ action: Int) -> Int { (action / size) * stride + action % size }
 
     /// The Zobrist key of `points` in `colour`.
@@ -192,22 +199,27 @@ public struct GoLite: Game {
             rest &= ~chain
             if (neighbours(chain) & empty).nonzeroBitCount >= 2 { safeOwn |= chain }
         }
+        // A stone is legal where it has an empty neighbour, joins a group that keeps a
+        // liberty, or captures; then positional superko.
+        var points = empty & (neighbours(empty | safeOwn) | capturePoints)
         var actions: [Int] = []
-        actions.reserveCapacity(size * size + 1)
-        for rank in 0..<size {
-            for file in 0..<size {
-                let index = rank * stride + file
-                let point: UInt128 = 1 << UInt128(index)
-                guard empty & point != 0 else { continue }
-                var key = state.key ^ zobrist[mover * 128 + index]
-                if capturePoints & point != 0 {
-                    key ^= self.key(of: captures(at: point, by: mover, in: state), colour: 1 - mover)
-                } else if neighbours(point) & (empty | safeOwn) == 0 {
-                    continue  // suicide
-                }
-                if state.seen.contains(key) { continue }  // positional superko
-                actions.append(rank * size + file)
+        actions.reserveCapacity(points.nonzeroBitCount + 1)
+        let stonesNow = (own | opponent).nonzeroBitCount
+        while points != 0 {
+            let index = points.trailingZeroBitCount
+            let point: UInt128 = 1 << UInt128(index)
+            points &= points - 1
+            var key = state.key ^ zobrist[mover * 128 + index]
+            var stonesAfter = stonesNow + 1
+            if capturePoints & point != 0 {
+                let captured = captures(at: point, by: mover, in: state)
+                key ^= self.key(of: captured, colour: 1 - mover)
+                stonesAfter -= captured.nonzeroBitCount
             }
+            // Only a board with as many stones as an earlier one can repeat it; the count
+            // filter spares most set lookups.
+            if state.stoneCountsSeen & (1 << UInt128(stonesAfter)) != 0 && state.seen.contains(key) { continue }
+            actions.append(index - index / stride)  // rank * size + file
         }
         actions.append(size * size)  // pass is always legal
         return actions
@@ -236,8 +248,10 @@ public struct GoLite: Game {
         }
         state.key ^= zobrist[mover * 128 + index] ^ key(of: captured, colour: 1 - mover)
         let empty = onBoard & ~(state.black | state.white)
-        precondition(neighbours(group(of: point, in: state.stones(mover))) & empty != 0, "\(id): suicide at \(action)")
+        precondition(neighbours(point) & empty != 0 || neighbours(group(of: point, in: state.stones(mover))) & empty != 0,
+                     "\(id): suicide at \(action)")
         precondition(state.seen.insert(state.key).inserted, "\(id): action \(action) repeats a position (superko)")
+        state.stoneCountsSeen |= 1 << UInt128((state.black | state.white).nonzeroBitCount)
     }
 
     /// Area scores (Black's, White's without komi): stones plus the empty points that
