@@ -10,6 +10,8 @@ public struct GameEntry: Sendable {
     public let playerCount: Int
     /// The variant's parameters (board size, line length, ...), for listings and logs.
     public let parameters: [String: Double]
+    /// Whether exact minimax can solve the game in seconds (it is offered as an opponent only then).
+    public let minimaxFeasible: Bool
     /// Makes the game.
     public let make: @Sendable () -> AnyGame
     /// Plays `count` uniformly random games of the concrete (not type-erased) game from
@@ -18,9 +20,10 @@ public struct GameEntry: Sendable {
     public let playRandomGames: @Sendable (_ count: Int, _ seed: UInt64) -> Int
 
     /// Registers `game` under its own id.
-    public init<G: Game>(_ game: G, summary: String, parameters: [String: Double] = [:]) {
+    public init<G: Game>(_ game: G, summary: String, parameters: [String: Double] = [:], minimaxFeasible: Bool = false) {
         id = game.id
         self.summary = summary
+        self.minimaxFeasible = minimaxFeasible
         playerCount = game.playerCount
         self.parameters = parameters
         let erased = AnyGame(game)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Games
 import GameKit
 
@@ -35,11 +36,19 @@ struct ShowGame: ParsableCommand {
     @Option(help: "Seed of the initial state (procedural games).")
     var seed: UInt64 = 0
 
+    @Flag(help: "Print one JSON object: board, observation, legal actions in both notations, player to move, returns.")
+    var json = false
+
     func validate() throws {
         do { _ = try GameCatalog.registry.entry(game) } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {
+        print(try output())
+    }
+
+    /// What `run` prints.
+    func output() throws -> String {
         let game = try GameCatalog.registry.game(self.game)
         var state = game.initialState(seed: seed)
         let list = moves.split(separator: ",").map(String.init)
@@ -47,12 +56,58 @@ struct ShowGame: ParsableCommand {
             do {
                 try game.apply(move, to: &state)
             } catch {
-                throw CommandError("move \(index + 1) of \(list.count): \(error.description)")
+                throw CommandError("move \(index + 1) of \(list.count) ('\(move)'): \(error.description)")
             }
         }
-        print(game.render(state))
-        print("\nobservation:\n" + game.observation(of: state))
-        print("\nlegal moves: " + game.legalActions(in: state).joined(separator: " "))
+        guard json else {
+            return game.render(state) + "\n\nobservation:\n" + game.observation(of: state)
+                + "\n\nlegal moves: " + game.legalActions(in: state).joined(separator: " ")
+        }
+        let returns = game.returns(in: state).map { JSONValue.array($0.map { .double($0) }) } ?? .null
+        return JSONValue.object([
+            "game": .string(game.id),
+            "seed": .int(Int(seed)),
+            "moves": .array(list.map { .string($0) }),
+            "render": .string(game.render(state)),
+            "observation": .string(game.observation(of: state)),
+            "player": .int(game.currentPlayer(in: state)),
+            "terminal": .bool(game.isTerminal(state)),
+            "returns": returns,
+            // The same actions in the same order (by action id) in both notations, so
+            // legal_actions.absolute[i] and legal_actions.mover[i] name one move.
+            "legal_actions": .object(Dictionary(uniqueKeysWithValues: Notation.allCases.map { notation in
+                (notation.rawValue, JSONValue.array(game.legalActionIDs(in: state).map {
+                    .string(game.actionText($0, in: state, notation: notation))
+                }))
+            })),
+        ]).text
+    }
+}
+
+/// `play golden`: writes the golden playthrough of every game (or the named ones) under
+/// Tests/GamesTests/Golden, which `GoldenPlaythroughTests` diffs against.
+struct Golden: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write each game's golden playthrough (observation and legal actions after every move of a fixed seeded game).")
+
+    @Option(help: "'all' or comma-separated game ids.")
+    var games: String = "all"
+
+    @Option(help: "Directory for the files, one <game>.txt each.")
+    var directory: String = "Tests/GamesTests/Golden"
+
+    func validate() throws {
+        do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
+    }
+
+    func run() throws {
+        let url = URL(fileURLWithPath: directory, isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for game in try GameCatalog.registry.games(games) {
+            let file = url.appendingPathComponent(game.id + ".txt")
+            try Playthrough.golden(game).write(to: file, atomically: true, encoding: .utf8)
+            print("wrote \(file.path)")
+        }
     }
 }
 

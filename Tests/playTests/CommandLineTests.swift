@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import GameKit
 import Testing
 @testable import play
 import Games
@@ -77,5 +79,59 @@ import Games
             return message.contains("unknown game 'chess'") && message.contains("connect-four")
         }
         _ = try Train.parse(["--games", "all"])
+    }
+}
+
+/// `play show --json`, `play versus` and `play golden`.
+@Suite struct GameToolTests {
+    @Test func showJSONGivesBothNotationsInTheSameOrder() throws {
+        let show = try ShowGame.parse(["chess-lite", "--moves", "b2b3", "--json"])
+        let text = try show.output()
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(object["game"] as? String == "chess-lite")
+        #expect(object["player"] as? Int == 1)
+        #expect(object["terminal"] as? Bool == false)
+        #expect(object["observation"] as? String == "chess-lite\nrnbqk\np.ppp\n.p...\nPPPPP\nRNBQK")
+        let legal = object["legal_actions"] as! [String: [String]]
+        #expect(legal["absolute"]!.count == legal["mover"]!.count)
+        let pairs = Dictionary(uniqueKeysWithValues: zip(legal["absolute"]!, legal["mover"]!))
+        #expect(pairs["c4b3"] == "c2b3", "Black's capture, in Black's flipped coordinates")
+        #expect(object["returns"] is NSNull)
+    }
+
+    @Test func versusRecoversFromBadMovesAndFinishes() throws {
+        var session = VersusSession(game: try GameCatalog.registry.game("tic-tac-toe"),
+                                    opponent: try BaselinePlayers.player(named: "minimax", minimaxAllowed: true),
+                                    humanPlayer: 0, seed: 1)
+        // Bad input first (nonsense, an occupied square later), then every square in order:
+        // the person keeps trying until the game ends.
+        var script = ["hello", "moves", "b2", "b2"] + ["a1", "a2", "a3", "b1", "b3", "c1", "c2", "c3"].flatMap { [$0, $0] }
+        var transcript: [String] = []
+        let returns = session.run(input: { script.isEmpty ? nil : script.removeFirst() }, output: { transcript.append($0) })
+        let all = transcript.joined(separator: "\n")
+        #expect(all.contains("'hello' is not a legal move in tic-tac-toe here; legal moves: a1"))
+        #expect(all.contains("legal moves: a1 a2 a3 b1 b2 b3 c1 c2 c3"))
+        #expect(all.contains("'b2' is not a legal move"), "an occupied square is refused")
+        #expect(returns != nil, "the game was played to the end")
+        #expect((returns?[0] ?? 1) <= 0, "minimax never loses at tic-tac-toe")
+    }
+
+    @Test func versusEndsCleanlyWhenInputEnds() throws {
+        var session = VersusSession(game: try GameCatalog.registry.game("go-lite-5x5"), opponent: RandomPlayer(), humanPlayer: 1, seed: 3)
+        var transcript: [String] = []
+        #expect(session.run(input: { nil }, output: { transcript.append($0) }) == nil)
+        #expect(transcript.last?.contains("unfinished") == true)
+    }
+
+    @Test func opponentNamesAreChecked() {
+        for (name, fragment) in [("mcts:0", "mcts:N"), ("mcts:x", "mcts:N"), ("stockfish", "players: random"), ("minimax", "small enough")] {
+            #expect {
+                _ = try Versus.parse(["connect-four", "--opponent", name])
+            } throws: { error in
+                Versus.message(for: error).contains(fragment)
+            }
+        }
+        #expect(throws: Never.self) { _ = try Versus.parse(["tic-tac-toe", "--opponent", "minimax"]) }
+        #expect(throws: (any Error).self) { _ = try Golden.parse(["--games", "chess"]) }
     }
 }
