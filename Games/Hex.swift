@@ -60,9 +60,11 @@ public struct Hex: Game {
         topRank = bottomRank << UInt64((size - 1) * size)
     }
 
-    /// The registered boards.
+    /// 5 x 5 Hex.
     public static let fiveByFive = Hex(id: "hex-5x5", size: 5)
+    /// 6 x 6 Hex.
     public static let sixBySix = Hex(id: "hex-6x6", size: 6)
+    /// 7 x 7 Hex.
     public static let sevenBySeven = Hex(id: "hex-7x7", size: 7)
     /// The variant's parameters, for listings and logs.
     public var parameters: [String: Int] { ["size": size] }
