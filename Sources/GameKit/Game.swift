@@ -37,6 +37,9 @@ public protocol Game: Sendable {
     var playerCount: Int { get }
     /// The most actions a game can last.
     var maxLength: Int { get }
+    /// The variant's parameters (board size, line length, komi, ...), for listings and
+    /// logs; empty by default.
+    var parameters: [String: Double] { get }
 
     /// The starting state; procedural games draw their level from `seed`.
     func initialState(seed: UInt64) -> State
@@ -57,6 +60,8 @@ public protocol Game: Sendable {
 }
 
 extension Game {
+    public var parameters: [String: Double] { [:] }
+
     /// Whether the game is over.
     public func isTerminal(_ state: State) -> Bool { returns(in: state) != nil }
 

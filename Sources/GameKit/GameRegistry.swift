@@ -20,12 +20,12 @@ public struct GameEntry: Sendable {
     public let playRandomGames: @Sendable (_ count: Int, _ seed: UInt64) -> Int
 
     /// Registers `game` under its own id.
-    public init<G: Game>(_ game: G, summary: String, parameters: [String: Double] = [:], minimaxFeasible: Bool = false) {
+    public init<G: Game>(_ game: G, summary: String, minimaxFeasible: Bool = false) {
         id = game.id
         self.summary = summary
         self.minimaxFeasible = minimaxFeasible
         playerCount = game.playerCount
-        self.parameters = parameters
+        parameters = game.parameters
         let erased = AnyGame(game)
         make = { erased }
         playRandomGames = { count, seed in
