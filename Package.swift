@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "FastMathTests", dependencies: ["FastMath"], swiftSettings: optimizedInDebug),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], swiftSettings: optimizedInDebug),
         .testTarget(name: "GameKitTests", dependencies: ["GameKit"]),
-        .testTarget(name: "GamesTests", dependencies: ["Games", "GameKit"]),
+        .testTarget(name: "GamesTests", dependencies: ["Games", "GameKit"], exclude: ["Golden"]),
         .testTarget(name: "RLTests", dependencies: ["RL"]),
         .testTarget(name: "LabTests", dependencies: ["Lab"]),
         .testTarget(name: "playTests", dependencies: ["play", "Games"]),

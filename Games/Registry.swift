@@ -20,5 +20,14 @@ public enum GameCatalog {
         GameEntry(Hex.fiveByFive, summary: "5x5 rhombus, X joins top-bottom, O left-right, no swap"),
         GameEntry(Hex.sixBySix, summary: "6x6 rhombus, X joins top-bottom, O left-right, no swap"),
         GameEntry(Hex.sevenBySeven, summary: "7x7 rhombus, X joins top-bottom, O left-right, no swap"),
+        GameEntry(Maze(size: 7), summary: "single player: reach the goal through a 3x3-room perfect maze"),
+        GameEntry(Maze(size: 9), summary: "single player: reach the goal through a 4x4-room perfect maze"),
+        GameEntry(Maze(size: 11), summary: "single player: reach the goal through a 5x5-room perfect maze"),
+        GameEntry(KeyDoor(size: 7), summary: "single player: pick the key, unlock the door, reach the goal (7x7)"),
+        GameEntry(KeyDoor(size: 9), summary: "single player: pick the key, unlock the door, reach the goal (9x9)"),
+        GameEntry(Lava(size: 7, rivers: 1), summary: "single player: cross a lava river through its gap to the goal (7x7)"),
+        GameEntry(Lava(size: 9, rivers: 2), summary: "single player: cross two lava rivers through their gaps to the goal (9x9)"),
+        GameEntry(Coins(size: 6, coins: 3), summary: "single player: collect 3 coins in an open 6x6 room"),
+        GameEntry(Coins(size: 8, coins: 4, blocks: 4), summary: "single player: collect 4 coins in an 8x8 room with 4 wall blocks"),
     ])
 }
