@@ -24,11 +24,11 @@ import SeededRandom
 /// Text: a move is a point (`c3`) or `pass`. The board has no direction; the
 /// observation shows the mover's stones as `x` and the opponent's as `o`.
 ///
-/// Inside: one bit per point in a 128-bit board, `rank * (size + 1) + file`, with an
-/// always-empty padding column so that shifting by one never wraps between rows.
+/// Inside: one bit per point in a 128-bit board, `rank * 11 + file`, with always-empty
+/// padding columns so that shifting by one never wraps between rows.
 public struct GoLite: Game {
     public let id: String
-    /// Points on a side, 2 to 11.
+    /// Points on a side, 2 to 10.
     public let size: Int
     /// Points added to White's area.
     public let komi: Double
@@ -36,19 +36,20 @@ public struct GoLite: Game {
     /// The most moves (passes included) a game lasts: two per point, as OpenSpiel's go.
     public var maxLength: Int { 2 * size * size }
 
-    private let stride: Int
+    /// Bits per board row: 10 points and a padding bit, for every size (shifts by a
+    /// constant compile to cheaper code than shifts by a stored stride).
+    private var stride: Int { 11 }
     private let onBoard: UInt128
     /// Zobrist keys, `zobrist[colour * 128 + bit]`, from a fixed seed.
     private let zobrist: [UInt64]
 
     public init(size: Int, komi: Double, id: String? = nil) {
-        precondition(size >= 2 && size <= 11, "go-lite boards are 2x2 to 11x11 (the 128-bit board holds 11 x 12)")
+        precondition(size >= 2 && size <= 10, "go-lite boards are 2x2 to 10x10 (the 128-bit board holds 10 rows of 11 bits)")
         self.size = size
         self.komi = komi
         self.id = id ?? "go-lite-\(size)x\(size)"
-        stride = size + 1
         var mask: UInt128 = 0
-        for rank in 0..<size { for file in 0..<size { mask |= 1 << UInt128(rank * (size + 1) + file) } }
+        for rank in 0..<size { for file in 0..<size { mask |= 1 << UInt128(rank * 11 + file) } }
         onBoard = mask
         var rng = SeededGenerator(seed: 0x60_1173)
         zobrist = (0..<256).map { _ in rng.next() }
@@ -74,7 +75,7 @@ public struct GoLite: Game {
         /// Zobrist key of the board (stones only: superko is positional).
         var key: UInt64
         /// Keys of every board position so far, the current one included.
-        var seen: Set<UInt64>
+        var seen: ZobristSet
         /// Bit n is set when a board with n stones has occurred (a cheap filter before `seen`).
         var stoneCountsSeen: UInt128
 
@@ -82,8 +83,8 @@ public struct GoLite: Game {
     }
 
     public func initialState(seed: UInt64) -> State {
-        var seen = Set<UInt64>(minimumCapacity: maxLength + 1)
-        seen.insert(0)
+        var seen = ZobristSet(capacity: maxLength + 1)
+        _ = seen.insert(0)
         return State(black: 0, white: 0, toMove: 0, passes: 0, plies: 0, key: 0, seen: seen, stoneCountsSeen: 1)
     }
 
@@ -116,7 +117,8 @@ public struct GoLite: Game {
             }
         }
         state.toMove = toMove
-        state.seen = [state.key]
+        state.seen = ZobristSet(capacity: maxLength + 1)
+        _ = state.seen.insert(state.key)
         state.stoneCountsSeen = 1 << UInt128((state.black | state.white).nonzeroBitCount)
         return state
     }
@@ -144,8 +146,20 @@ public struct GoLite: Game {
         }
     }
 
-    /// The bit of the point with action id `action` (`rank * size + file`); the inverse is
-    /// `bit - bit / stride`.
+    /// The bit of the point with action id `action` (`rank * size + file`).
+    /// The group of `stones` containing `seed`, grown until it is complete or reaches a
+    /// point of `stop`; `reached` says whether it did (then `group` may be partial).
+    @inline(__always)
+    private func group(of seed: UInt128, in stones: UInt128, stoppingAt stop: UInt128) -> (group: UInt128, reached: Bool) {
+        var group = seed
+        while true {
+            if group & stop != 0 { return (group, true) }
+            let grown = (neighbours(group) & stones) | group
+            if grown == group { return (group, false) }
+            group = grown
+        }
+    }
+
     private func bit(_ action: Int) -> Int { (action / size) * stride + action % size }
 
     /// The Zobrist key of `points` in `colour`.
@@ -185,41 +199,58 @@ public struct GoLite: Game {
         // One pass over the groups: the points where a stone captures (the single liberty
         // of an opponent group in atari) and the own stones in groups with two or more
         // liberties (a stone next to them is not suicide).
-        var capturePoints: UInt128 = 0, safeOwn: UInt128 = 0
-        var rest = opponent
+        // Stones with two or more empty neighbours: their groups have two or more
+        // liberties, so a flood that reaches one can stop (most groups, most of the time).
+        let (left, right) = (empty << 1, empty >> 1)
+        let (below, above) = (empty << UInt128(stride), empty >> UInt128(stride))
+        let twoLiberties = (left & right) | ((left | right) & (below | above)) | (below & above)
+        var capturePoints: UInt128 = 0
+        var rest = opponent & ~twoLiberties
         while rest != 0 {
-            let chain = group(of: 1 << UInt128(rest.trailingZeroBitCount), in: opponent)
+            let (chain, safe) = group(of: 1 << UInt128(rest.trailingZeroBitCount), in: opponent, stoppingAt: twoLiberties)
             rest &= ~chain
+            if safe { continue }
             let liberties = neighbours(chain) & empty
             if liberties.nonzeroBitCount == 1 { capturePoints |= liberties }
         }
-        rest = own
+        // Own groups matter only next to empty points without an empty neighbour that
+        // capture nothing: there a stone is legal only if it joins a group that keeps a liberty.
+        let enclosed = empty & ~neighbours(empty) & ~capturePoints
+        var safeOwn: UInt128 = 0
+        rest = neighbours(enclosed) & own
         while rest != 0 {
-            let chain = group(of: 1 << UInt128(rest.trailingZeroBitCount), in: own)
+            let (chain, safe) = group(of: 1 << UInt128(rest.trailingZeroBitCount), in: own, stoppingAt: twoLiberties)
             rest &= ~chain
-            if (neighbours(chain) & empty).nonzeroBitCount >= 2 { safeOwn |= chain }
+            if safe || (neighbours(chain) & empty).nonzeroBitCount >= 2 { safeOwn |= chain }
         }
         // A stone is legal where it has an empty neighbour, joins a group that keeps a
         // liberty, or captures; then positional superko.
-        var points = empty & (neighbours(empty | safeOwn) | capturePoints)
+        let points = empty & (neighbours(empty | safeOwn) | capturePoints)
         var actions: [Int] = []
         actions.reserveCapacity(points.nonzeroBitCount + 1)
         let stonesNow = (own | opponent).nonzeroBitCount
-        while points != 0 {
-            let index = points.trailingZeroBitCount
-            let point: UInt128 = 1 << UInt128(index)
-            points &= points - 1
-            var key = state.key ^ zobrist[mover * 128 + index]
-            var stonesAfter = stonesNow + 1
-            if capturePoints & point != 0 {
-                let captured = captures(at: point, by: mover, in: state)
-                key ^= self.key(of: captured, colour: 1 - mover)
-                stonesAfter -= captured.nonzeroBitCount
+        let zobristBase = mover * 128
+        // Row by row (no division to turn a bit back into a rank and file).
+        for rank in 0..<size {
+            var row = UInt64(truncatingIfNeeded: points >> UInt128(rank * stride))
+            while row != 0 {
+                let file = row.trailingZeroBitCount
+                row &= row - 1
+                guard file < size else { break }  // the padding column and the rows above
+                let index = rank * stride + file
+                var key = state.key ^ zobrist[zobristBase + index]
+                var stonesAfter = stonesNow + 1
+                let point: UInt128 = 1 << UInt128(index)
+                if capturePoints & point != 0 {
+                    let captured = captures(at: point, by: mover, in: state)
+                    key ^= self.key(of: captured, colour: 1 - mover)
+                    stonesAfter -= captured.nonzeroBitCount
+                }
+                // Only a board with as many stones as an earlier one can repeat it; the count
+                // filter spares most set lookups.
+                if state.stoneCountsSeen & (1 << UInt128(stonesAfter)) != 0 && state.seen.contains(key) { continue }
+                actions.append(rank * size + file)
             }
-            // Only a board with as many stones as an earlier one can repeat it; the count
-            // filter spares most set lookups.
-            if state.stoneCountsSeen & (1 << UInt128(stonesAfter)) != 0 && state.seen.contains(key) { continue }
-            actions.append(index - index / stride)  // rank * size + file
         }
         actions.append(size * size)  // pass is always legal
         return actions
@@ -250,7 +281,7 @@ public struct GoLite: Game {
         let empty = onBoard & ~(state.black | state.white)
         precondition(neighbours(point) & empty != 0 || neighbours(group(of: point, in: state.stones(mover))) & empty != 0,
                      "\(id): suicide at \(action)")
-        precondition(state.seen.insert(state.key).inserted, "\(id): action \(action) repeats a position (superko)")
+        precondition(state.seen.insert(state.key), "\(id): action \(action) repeats a position (superko)")
         state.stoneCountsSeen |= 1 << UInt128((state.black | state.white).nonzeroBitCount)
     }
 
@@ -307,5 +338,80 @@ public struct GoLite: Game {
         }
         let winner = result[0] > 0 ? "Black wins" : result[0] < 0 ? "White wins" : "draw"
         return board + "\n\(winner); \(score)"
+    }
+}
+
+/// A set of Zobrist keys: open addressing with linear probing, the key itself as its hash
+/// (Zobrist keys are already uniformly random), so a lookup is a load or two instead of
+/// `Set`'s SipHash: positional superko asks it for nearly every legal move.
+struct ZobristSet: Hashable, Sendable {
+    /// Slots; `empty` marks a free one. The key equal to `empty` is kept in `holdsEmptyKey`.
+    private var slots: [UInt64]
+    private var holdsEmptyKey = false
+    private(set) var count = 0
+    private static let empty: UInt64 = 0
+
+    /// A set for up to `capacity` keys (kept at most half full, so it never grows).
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        slots = [UInt64](repeating: ZobristSet.empty, count: size)
+    }
+
+    func contains(_ key: UInt64) -> Bool {
+        if key == ZobristSet.empty { return holdsEmptyKey }
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let slot = slots[index]
+            if slot == key { return true }
+            if slot == ZobristSet.empty { return false }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// Adds `key`; false if it was there already.
+    mutating func insert(_ key: UInt64) -> Bool {
+        if key == ZobristSet.empty {
+            defer { holdsEmptyKey = true }
+            if holdsEmptyKey { return false }
+            count += 1
+            return true
+        }
+        if 2 * (count + 1) > slots.count { grow() }
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let slot = slots[index]
+            if slot == key { return false }
+            if slot == ZobristSet.empty {
+                slots[index] = key
+                count += 1
+                return true
+            }
+            index = (index + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots.filter { $0 != ZobristSet.empty }
+        slots = [UInt64](repeating: ZobristSet.empty, count: slots.count * 2)
+        let keptEmpty = holdsEmptyKey
+        count = 0
+        holdsEmptyKey = false
+        for key in old { _ = insert(key) }
+        if keptEmpty { _ = insert(ZobristSet.empty) }
+    }
+
+    /// The keys, in no particular order.
+    var keys: [UInt64] { slots.filter { $0 != ZobristSet.empty } + (holdsEmptyKey ? [ZobristSet.empty] : []) }
+
+    static func == (a: ZobristSet, b: ZobristSet) -> Bool {
+        a.count == b.count && a.holdsEmptyKey == b.holdsEmptyKey && a.keys.allSatisfy(b.contains)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        hasher.combine(keys.reduce(0, ^))
     }
 }

@@ -26,6 +26,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (default: all but games).")
     var workloads: String = Workload.allCases.filter { $0 != .games }.map(\.rawValue).joined(separator: ",")
 
+    @Option(help: "'all' or comma-separated game ids for the games workload.")
+    var games: String = "all"
+
     @Option(help: "Timed blocks per workload (the median over blocks is reported).")
     var blocks: Int = 5
 
@@ -38,6 +41,7 @@ struct Bench: ParsableCommand {
         guard blocks >= 1 else { throw ValidationError("--blocks must be at least 1 (got \(blocks)).") }
         _ = try parsedWorkloads()
         _ = try parsedWidths()
+        do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
     }
 
     func parsedWorkloads() throws -> [Workload] {
@@ -72,7 +76,8 @@ struct Bench: ParsableCommand {
                 }
             case .infer: emit(inferenceResult())
             case .sgemm: for size in [256, 512, 1024] { emit(sgemmResult(size: size)) }
-            case .games: for entry in GameCatalog.registry.entries { emit(randomPlayoutResult(entry)) }
+            case .games:
+                for game in try GameCatalog.registry.games(games) { emit(randomPlayoutResult(try GameCatalog.registry.entry(game.id))) }
             }
         }
     }
