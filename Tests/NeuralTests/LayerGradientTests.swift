@@ -92,6 +92,27 @@ import Testing
         #expect(dtable.array()[(6 * c)..<(7 * c)].allSatisfy { $0 == 0 })
     }
 
+    @Test func gatheredDot() {
+        // Three queries, four keys, six pairs (one key used twice, one query never).
+        let (b, u, c) = (3, 4, 5)
+        let queryOf: [Int32] = [0, 0, 2, 2, 2, 0], keyOf: [Int32] = [1, 3, 0, 1, 2, 3]
+        let queries = tensor(randomValues(b * c, seed: 41)), keys = tensor(randomValues(u * c, seed: 42))
+        let proj = randomValues(queryOf.count, seed: 43)
+        let out = zeros(queryOf.count)
+        func loss() -> Double {
+            gatheredDotForward(out: out.pointer, queries: queries.pointer, keys: keys.pointer, queryOf: queryOf, keyOf: keyOf,
+                               count: queryOf.count, channels: c, scale: 0.7)
+            return projected(out.pointer, proj)
+        }
+        _ = loss()
+        let dq = zeros(b * c), dk = zeros(u * c)
+        gatheredDotBackward(dqueries: dq.pointer, dkeys: dk.pointer, dout: tensor(proj).pointer, queries: queries.pointer,
+                            keys: keys.pointer, queryOf: queryOf, keyOf: keyOf, count: queryOf.count, channels: c, scale: 0.7)
+        checkGradient("queries", values: queries.pointer, analytic: dq.array(), loss: loss)
+        checkGradient("keys", values: keys.pointer, analytic: dk.array(), loss: loss)
+        #expect(dq.array()[c..<(2 * c)].allSatisfy { $0 == 0 }, "query 1 scores nothing")
+    }
+
     @Test func layerNorm() {
         let (n, c) = (3, 6)
         let x = tensor(randomValues(n * c, seed: 13, scale: 2))

@@ -11,6 +11,20 @@ public func embeddingForward(
     for i in 0..<n { (out + i * c).update(from: table + Int(indices[i]) * c, count: c) }
 }
 
+/// out (N, C) += table[indices[n]]: adds looked-up rows (learned positions given by id).
+/// Its backward is `embeddingBackward`.
+public func embeddingAddForward(
+    out: UnsafeMutablePointer<Float>,      // (N, C)
+    indices: UnsafePointer<Int32>,         // (N)
+    table: UnsafePointer<Float>,           // (V, C)
+    count n: Int, channels c: Int
+) {
+    for i in 0..<n {
+        let o = out + i * c, row = table + Int(indices[i]) * c
+        for j in 0..<c { o[j] += row[j] }
+    }
+}
+
 /// dtable[indices[n]] += dout[n] (scatter-add; repeated indices accumulate).
 public func embeddingBackward(
     dtable: UnsafeMutablePointer<Float>,   // (V, C)

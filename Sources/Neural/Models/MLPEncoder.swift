@@ -61,7 +61,9 @@ public final class MLPEncoder: FeatureEncoder {
                 for t in 0..<batch.length {
                     let token = batch.tokens[s * batch.length + t]
                     precondition(token >= 0 && Int(token) < v, "token \(token) outside the vocabulary of \(v)")
-                    indices[s * batch.length + t] = Int32(t * v) + token
+                    let position = batch.position(s, t)
+                    precondition(position < config.maxLength, "position \(position) outside the model's \(config.maxLength)")
+                    indices[s * batch.length + t] = Int32(position * v) + token
                 }
             }
             indices.withUnsafeBufferPointer { ind in

@@ -94,7 +94,14 @@ public final class TransformerEncoder: FeatureEncoder {
         batch.tokens.withUnsafeBufferPointer {
             embeddingForward(out: x, indices: $0.baseAddress!, table: p + tokenEmbedding.offset, count: n, channels: c)
         }
-        positionEmbeddingForward(out: x, positions: p + positionEmbedding.offset, batch: b, length: t, channels: c)
+        if let ids = batch.positions {
+            precondition(ids.allSatisfy { $0 >= 0 && Int($0) < config.maxLength }, "position id outside the model's \(config.maxLength)")
+            ids.withUnsafeBufferPointer {
+                embeddingAddForward(out: x, indices: $0.baseAddress!, table: p + positionEmbedding.offset, count: n, channels: c)
+            }
+        } else {
+            positionEmbeddingForward(out: x, positions: p + positionEmbedding.offset, batch: b, length: t, channels: c)
+        }
 
         batch.mask.withUnsafeBufferPointer { maskBuffer in
             let mask = maskBuffer.baseAddress!
@@ -186,7 +193,13 @@ public final class TransformerEncoder: FeatureEncoder {
             }
         }
         // Embeddings.
-        positionEmbeddingBackward(dpositions: g + positionEmbedding.offset, dout: dRes, batch: b, length: t, channels: c)
+        if let ids = batch.positions {
+            ids.withUnsafeBufferPointer {
+                embeddingBackward(dtable: g + positionEmbedding.offset, dout: dRes, indices: $0.baseAddress!, count: b * t, channels: c)
+            }
+        } else {
+            positionEmbeddingBackward(dpositions: g + positionEmbedding.offset, dout: dRes, batch: b, length: t, channels: c)
+        }
         batch.tokens.withUnsafeBufferPointer {
             embeddingBackward(dtable: g + tokenEmbedding.offset, dout: dRes, indices: $0.baseAddress!, count: n, channels: c)
         }

@@ -1,0 +1,193 @@
+import GameKit
+import Neural
+
+/// A batch the text policy reads: B observations and, for each, its legal actions as text.
+///
+/// Action texts are deduplicated across the batch (a batch of go positions shares its
+/// 82 move names), so the action encoder runs once per distinct text.
+public struct PolicyBatch: Sendable {
+    /// The observations, with 2-D position ids (`TextEncoding`).
+    public let observations: TokenBatch
+    /// Distinct action texts, (U, `TextEncoding.actionLength`) token ids, 0-padded.
+    public let actionTokens: [Int32]
+    /// Number of distinct action texts U.
+    public let distinctActions: Int
+    /// State b's legal actions are entries `offsets[b] ..< offsets[b + 1]` (B + 1 values).
+    public let offsets: [Int32]
+    /// For each legal action (N), its distinct text and its state.
+    public let textOf: [Int32], stateOf: [Int32]
+
+    public var batch: Int { observations.batch }
+    public var actionCount: Int { textOf.count }
+}
+
+/// Builds `PolicyBatch`es, remembering the tokens of every action text it has seen.
+public struct PolicyBatchBuilder {
+    private var actionCache: [String: [Int32]] = [:]
+
+    public init() {}
+
+    /// A batch of `states`: each an observation and its legal action texts (mover notation).
+    public mutating func batch(_ states: [(observation: String, actions: [String])]) throws(EncodingError) -> PolicyBatch {
+        var sequences: [[Int32]] = [], positions: [[Int32]] = []
+        var offsets: [Int32] = [0], textOf: [Int32] = [], stateOf: [Int32] = []
+        var distinct: [String: Int32] = [:]
+        var actionTokens: [Int32] = []
+        var longest = 1
+        for (index, state) in states.enumerated() {
+            let encoded = try TextEncoding.encodeObservation(state.observation)
+            sequences.append(encoded.tokens)
+            positions.append(encoded.positions)
+            longest = max(longest, encoded.tokens.count)
+            guard !state.actions.isEmpty else { throw .noActions }
+            for text in state.actions {
+                let key: Int32
+                if let known = distinct[text] {
+                    key = known
+                } else {
+                    key = Int32(distinct.count)
+                    distinct[text] = key
+                    if let tokens = actionCache[text] {
+                        actionTokens += tokens
+                    } else {
+                        let tokens = try TextEncoding.encodeAction(text)
+                        actionCache[text] = tokens
+                        actionTokens += tokens
+                    }
+                }
+                textOf.append(key)
+                stateOf.append(Int32(index))
+            }
+            offsets.append(Int32(textOf.count))
+        }
+        return PolicyBatch(observations: TokenBatch(sequences: sequences, positions: positions, length: longest),
+                           actionTokens: actionTokens, distinctActions: distinct.count,
+                           offsets: offsets, textOf: textOf, stateOf: stateOf)
+    }
+}
+
+/// The lab's one network for every game: it reads an observation's text and scores each
+/// legal action's text against it, and estimates the mover's return. No part of it is
+/// specific to a game, so a new game needs no new parameters and a saved model runs on
+/// any game ("One network for every game", DESIGN.md).
+///
+///     h = encoder(observation)                      (B, C)   MLP or Transformer
+///     q = h Wq + bq                                 (B, C)   the state's query
+///     k = relu(bag(action characters) + ba) Wk + bk (U, C)   each action text's key
+///     logit(state b, action j) = q_b . k_j / sqrt(C)
+///     value(b) = h_b Wv + bv
+public final class TextPolicyNetwork {
+    public let config: ModelConfig
+    public let store: ParameterStore
+    public let encoder: any FeatureEncoder
+    private let queryWeight, queryBias, actionEmbedding, actionBias, keyWeight, keyBias, valueWeight, valueBias: ParameterView
+
+    // Saved by forward for backward.
+    private var features: UnsafeMutablePointer<Float>?
+    private var last: PolicyBatch?
+    private var actionIndices: [Int32] = []
+    private var actionMask: [Float] = []
+    private let queries = FloatBuffer(), actionPre = FloatBuffer(), actionHidden = FloatBuffer(), keys = FloatBuffer()
+    private let logits = FloatBuffer(), values = FloatBuffer()
+    private let dQueries = FloatBuffer(), dKeys = FloatBuffer(), dHidden = FloatBuffer(), dPre = FloatBuffer(), dFeatures = FloatBuffer()
+
+    /// A model config for this network: the shared vocabulary and position grid.
+    public static func config(architecture: Architecture, width: Int, depth: Int, heads: Int = 4) -> ModelConfig {
+        ModelConfig(architecture: architecture, width: width, depth: depth, heads: heads,
+                    vocabularySize: Tokenizer.vocabularySize, maxLength: TextEncoding.positions, actionCount: 1)
+    }
+
+    public init(config: ModelConfig, seed: UInt64) {
+        precondition(config.problem == nil, config.problem ?? "")
+        self.config = config
+        var layout = ParameterLayout()
+        switch config.architecture {
+        case .mlp: encoder = MLPEncoder(config: config, layout: &layout)
+        case .transformer: encoder = TransformerEncoder(config: config, layout: &layout)
+        }
+        let c = encoder.outputWidth
+        let bound = 1 / Float(c).squareRoot()
+        queryWeight = layout.add("policy.query.weight", shape: [c, c], initializer: .uniform(bound: bound), decays: true)
+        queryBias = layout.add("policy.query.bias", shape: [c], initializer: .constant(0), decays: false)
+        let actionBound = 1 / Float(TextEncoding.actionLength).squareRoot()
+        actionEmbedding = layout.add("policy.action.embedding", shape: [TextEncoding.actionLength * config.vocabularySize, c],
+                                     initializer: .uniform(bound: actionBound), decays: false)
+        actionBias = layout.add("policy.action.bias", shape: [c], initializer: .constant(0), decays: false)
+        // Small keys make the first policy nearly uniform (CleanRL initialises its policy
+        // head with std 0.01 for the same reason).
+        keyWeight = layout.add("policy.key.weight", shape: [c, c], initializer: .uniform(bound: 0.01), decays: true)
+        keyBias = layout.add("policy.key.bias", shape: [c], initializer: .constant(0), decays: false)
+        valueWeight = layout.add("value.weight", shape: [c, 1], initializer: .uniform(bound: bound), decays: true)
+        valueBias = layout.add("value.bias", shape: [1], initializer: .constant(0), decays: false)
+        store = ParameterStore(layout: layout, seed: seed)
+    }
+
+    public var parameterCount: Int { store.parameterCount }
+
+    /// The outputs of the last forward, valid until the next one.
+    public struct Output {
+        /// (N) one logit per legal action, grouped by `PolicyBatch.offsets`.
+        public let logits: UnsafeMutablePointer<Float>
+        /// (B)
+        public let values: UnsafeMutablePointer<Float>
+    }
+
+    @discardableResult
+    public func forward(_ input: PolicyBatch) -> Output {
+        let b = input.batch, c = encoder.outputWidth, u = input.distinctActions, n = input.actionCount
+        let v = config.vocabularySize, l = TextEncoding.actionLength
+        let p = store.parameters
+        let h = encoder.forward(.tokens(input.observations), store: store)
+        features = h
+        last = input
+        queries.reserve(b * c); values.reserve(b); logits.reserve(n)
+        linearForward(out: queries.pointer, inp: h, weight: p + queryWeight.offset, bias: p + queryBias.offset,
+                      rows: b, inFeatures: c, outFeatures: c)
+        linearForward(out: values.pointer, inp: h, weight: p + valueWeight.offset, bias: p + valueBias.offset,
+                      rows: b, inFeatures: c, outFeatures: 1)
+        // The action encoder: a bag of per-position character embeddings, ReLU, linear.
+        actionIndices = [Int32](repeating: 0, count: u * l)
+        actionMask = [Float](repeating: 0, count: u * l)
+        for i in 0..<(u * l) where input.actionTokens[i] != Tokenizer.padding {
+            actionIndices[i] = Int32((i % l) * v) + input.actionTokens[i]
+            actionMask[i] = 1
+        }
+        actionPre.reserve(u * c); actionHidden.reserve(u * c); keys.reserve(u * c)
+        embeddingBagForward(out: actionPre.pointer, indices: actionIndices, mask: actionMask, table: p + actionEmbedding.offset,
+                            batch: u, length: l, channels: c)
+        let bias = p + actionBias.offset
+        for row in 0..<u { for j in 0..<c { actionPre.pointer[row * c + j] += bias[j] } }
+        reluForward(out: actionHidden.pointer, inp: actionPre.pointer, count: u * c)
+        linearForward(out: keys.pointer, inp: actionHidden.pointer, weight: p + keyWeight.offset, bias: p + keyBias.offset,
+                      rows: u, inFeatures: c, outFeatures: c)
+        gatheredDotForward(out: logits.pointer, queries: queries.pointer, keys: keys.pointer, queryOf: input.stateOf,
+                           keyOf: input.textOf, count: n, channels: c, scale: 1 / Float(c).squareRoot())
+        return Output(logits: logits.pointer, values: values.pointer)
+    }
+
+    /// Backpropagates the gradients of the last forward's logits (N) and values (B),
+    /// adding into `store.gradients`.
+    public func backward(dLogits: UnsafePointer<Float>, dValues: UnsafePointer<Float>) {
+        guard let h = features, let input = last else { preconditionFailure("backward before forward") }
+        let b = input.batch, c = encoder.outputWidth, u = input.distinctActions, n = input.actionCount
+        let l = TextEncoding.actionLength
+        let p = store.parameters, g = store.gradients
+        dQueries.reserve(b * c); dKeys.reserve(u * c); dHidden.reserve(u * c); dPre.reserve(u * c); dFeatures.reserve(b * c)
+        dQueries.zero(b * c); dKeys.zero(u * c); dHidden.zero(u * c); dPre.zero(u * c); dFeatures.zero(b * c)
+        gatheredDotBackward(dqueries: dQueries.pointer, dkeys: dKeys.pointer, dout: dLogits, queries: queries.pointer,
+                            keys: keys.pointer, queryOf: input.stateOf, keyOf: input.textOf, count: n, channels: c,
+                            scale: 1 / Float(c).squareRoot())
+        linearBackward(dinp: dHidden.pointer, dweight: g + keyWeight.offset, dbias: g + keyBias.offset, dout: dKeys.pointer,
+                       inp: actionHidden.pointer, weight: p + keyWeight.offset, rows: u, inFeatures: c, outFeatures: c)
+        reluBackward(din: dPre.pointer, dout: dHidden.pointer, inp: actionPre.pointer, count: u * c)
+        let dbias = g + actionBias.offset
+        for row in 0..<u { for j in 0..<c { dbias[j] += dPre.pointer[row * c + j] } }
+        embeddingBagBackward(dtable: g + actionEmbedding.offset, dout: dPre.pointer, indices: actionIndices, mask: actionMask,
+                             batch: u, length: l, channels: c)
+        linearBackward(dinp: dFeatures.pointer, dweight: g + queryWeight.offset, dbias: g + queryBias.offset, dout: dQueries.pointer,
+                       inp: h, weight: p + queryWeight.offset, rows: b, inFeatures: c, outFeatures: c)
+        linearBackward(dinp: dFeatures.pointer, dweight: g + valueWeight.offset, dbias: g + valueBias.offset, dout: dValues,
+                       inp: h, weight: p + valueWeight.offset, rows: b, inFeatures: c, outFeatures: 1)
+        encoder.backward(dout: dFeatures.pointer, store: store)
+    }
+}

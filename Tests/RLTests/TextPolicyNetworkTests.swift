@@ -1,0 +1,81 @@
+import Testing
+import GameKit
+import Neural
+@testable import RL
+
+/// The text policy network: encoding, shapes, and its gradients against finite differences.
+@Suite struct TextPolicyNetworkTests {
+    func sampleBatch() throws -> PolicyBatch {
+        var builder = PolicyBatchBuilder()
+        return try builder.batch([
+            (observation: "tic-tac-toe\n...\n.x.\n..o", actions: ["a1", "a2", "a3", "b1", "b3", "c1", "c2"]),
+            (observation: "connect-four-5x6\n......\n......\nx.....\no.....\nox....", actions: ["a4", "b2", "c1"]),
+            (observation: "maze-7x7\n#######\n#@..#G#\n#######", actions: ["down", "left", "right", "up"]),
+        ])
+    }
+
+    @Test func observationsAreLaidOutByLineAndColumn() throws {
+        let (tokens, positions) = try TextEncoding.encodeObservation("ab\ncd")
+        #expect(tokens == [Tokenizer.token(for: "a")!, Tokenizer.token(for: "b")!, Tokenizer.token(for: "c")!, Tokenizer.token(for: "d")!])
+        #expect(positions == [0, 1, Int32(TextEncoding.columns), Int32(TextEncoding.columns + 1)])
+        // A long id line is cut; a long board line is an error that names the limit.
+        #expect(try TextEncoding.encodeObservation(String(repeating: "a", count: 30) + "\nx").tokens.count == TextEncoding.columns + 1)
+        #expect {
+            _ = try TextEncoding.encodeObservation("id\n" + String(repeating: ".", count: 17))
+        } throws: { error in
+            (error as? EncodingError)?.description.contains("at most 16") == true
+        }
+        #expect(throws: EncodingError.self) { _ = try TextEncoding.encodeAction("abcdefghi") }
+    }
+
+    @Test func batchesShareDistinctActionTexts() throws {
+        let batch = try sampleBatch()
+        #expect(batch.batch == 3)
+        #expect(batch.actionCount == 14)
+        #expect(batch.offsets == [0, 7, 10, 14])
+        #expect(batch.distinctActions == 13, "a1..c2, a4, b2 (shared), c1 (shared): 7 + 2 + 4")
+        #expect(batch.stateOf == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2])
+    }
+
+    @Test(arguments: [Architecture.mlp, .transformer])
+    func gradientsMatchFiniteDifferences(architecture: Architecture) throws {
+        let batch = try sampleBatch()
+        let network = TextPolicyNetwork(config: TextPolicyNetwork.config(architecture: architecture, width: 8, depth: 2, heads: 2), seed: 3)
+        // Larger keys than the initial 0.01 so the policy path carries real gradients.
+        var rng = SeededGenerator(seed: 9)
+        let p = network.store.parameters
+        for i in 0..<network.store.parameterCount { p[i] += 0.3 * (rng.nextUnitFloat() - 0.5) }
+        let logitWeights = (0..<batch.actionCount).map { _ in Double(rng.nextUnitFloat() - 0.5) }
+        let valueWeights = (0..<batch.batch).map { _ in Double(rng.nextUnitFloat() - 0.5) }
+        func loss() -> Double {
+            let out = network.forward(batch)
+            var total = 0.0
+            for i in 0..<batch.actionCount { total += logitWeights[i] * Double(out.logits[i]) }
+            for i in 0..<batch.batch { total += valueWeights[i] * Double(out.values[i]) }
+            return total
+        }
+        _ = loss()
+        network.store.zeroGradients()
+        let dLogits = logitWeights.map(Float.init), dValues = valueWeights.map(Float.init)
+        network.backward(dLogits: dLogits, dValues: dValues)
+        let analytic = Array(UnsafeBufferPointer(start: network.store.gradients, count: network.store.parameterCount))
+        // Check every parameter with a gradient of note, plus a sample of the rest (a step of
+        // 1e-3 keeps the difference from crossing a ReLU kink).
+        var checked = 0, large = 0, failures: [String] = []
+        for i in 0..<network.store.parameterCount where abs(analytic[i]) > 1e-4 || i % 97 == 0 {
+            let saved = p[i]
+            p[i] = saved + 1e-3; let up = loss()
+            p[i] = saved - 1e-3; let down = loss()
+            p[i] = saved
+            let numeric = (up - down) / 2e-3
+            let a = Double(analytic[i])
+            if abs(a - numeric) > 3e-2 * max(abs(a), abs(numeric)) + 2e-3, failures.count < 5 {
+                failures.append("parameter \(i): analytic \(a), numeric \(numeric)")
+            }
+            checked += 1
+            if abs(a) > 1e-2 { large += 1 }
+        }
+        #expect(failures.isEmpty, "\(architecture): \(failures)")
+        #expect(checked > 200 && large > 50, "checked \(checked), of which \(large) large")
+    }
+}
