@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Neural", dependencies: ["CBLAS", "FastMath", "SeededRandom"], swiftSettings: optimizedInDebug),
         .target(name: "GameKit", dependencies: ["SeededRandom"], swiftSettings: optimizedInDebug),
         .target(name: "Games", dependencies: ["GameKit"], path: "Games", swiftSettings: optimizedInDebug),
-        .target(name: "RL", dependencies: ["Neural", "GameKit"], swiftSettings: optimizedInDebug),
+        .target(name: "RL", dependencies: ["Neural", "GameKit", "FastMath"], swiftSettings: optimizedInDebug),
         .target(name: "Lab", dependencies: ["RL", "Games"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "play",

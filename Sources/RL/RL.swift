@@ -4,9 +4,10 @@ import Neural
 /// RL: the text policy network over game observations, batched rollouts, self-play,
 /// PPO / A2C / REINFORCE, the trainer and checkpoints.
 ///
-/// Not built yet: the trainer is its own issue (see README). It builds on
-/// `Neural.PolicyValueNetwork`, the ragged log-softmax and the loss kernels.
+/// The pieces: `TextPolicyNetwork` (the network), `TextEncoding` (how it reads text),
+/// `SelfPlayRollouts` (many games at once, self-play and the opponent pool),
+/// `PolicyGradientUpdate` (PPO / A2C / REINFORCE), `Evaluation` and `Trainer`.
 public enum RL {
-    /// The policy-gradient algorithms the trainer will offer.
-    public enum Algorithm: String, CaseIterable, Sendable { case ppo, a2c, reinforce }
+    /// The policy-gradient algorithms the trainer offers.
+    public enum Algorithm: String, CaseIterable, Sendable, Codable { case ppo, a2c, reinforce }
 }

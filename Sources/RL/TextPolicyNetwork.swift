@@ -29,18 +29,20 @@ public struct PolicyBatchBuilder {
 
     /// A batch of `states`: each an observation and its legal action texts (mover notation).
     public mutating func batch(_ states: [(observation: String, actions: [String])]) throws(EncodingError) -> PolicyBatch {
-        var sequences: [[Int32]] = [], positions: [[Int32]] = []
+        var encoded: [EncodedObservation] = []
+        for state in states { encoded.append(try EncodedObservation(state.observation)) }
+        return try batch(encoded, actions: states.map(\.actions))
+    }
+
+    /// A batch of observations already encoded, with their legal action texts.
+    public mutating func batch(_ observations: [EncodedObservation], actions: [[String]]) throws(EncodingError) -> PolicyBatch {
+        precondition(observations.count == actions.count, "one action list per observation")
         var offsets: [Int32] = [0], textOf: [Int32] = [], stateOf: [Int32] = []
         var distinct: [String: Int32] = [:]
         var actionTokens: [Int32] = []
-        var longest = 1
-        for (index, state) in states.enumerated() {
-            let encoded = try TextEncoding.encodeObservation(state.observation)
-            sequences.append(encoded.tokens)
-            positions.append(encoded.positions)
-            longest = max(longest, encoded.tokens.count)
-            guard !state.actions.isEmpty else { throw .noActions }
-            for text in state.actions {
+        for (index, texts) in actions.enumerated() {
+            guard !texts.isEmpty else { throw .noActions }
+            for text in texts {
                 let key: Int32
                 if let known = distinct[text] {
                     key = known
@@ -60,9 +62,20 @@ public struct PolicyBatchBuilder {
             }
             offsets.append(Int32(textOf.count))
         }
-        return PolicyBatch(observations: TokenBatch(sequences: sequences, positions: positions, length: longest),
-                           actionTokens: actionTokens, distinctActions: distinct.count,
+        let longest = observations.map(\.tokens.count).max() ?? 1
+        let observationBatch = TokenBatch(sequences: observations.map(\.tokens), positions: observations.map(\.positions), length: longest)
+        return PolicyBatch(observations: observationBatch, actionTokens: actionTokens, distinctActions: distinct.count,
                            offsets: offsets, textOf: textOf, stateOf: stateOf)
+    }
+}
+
+/// An observation's tokens and position ids (`TextEncoding.encodeObservation`).
+public struct EncodedObservation: Sendable, Hashable {
+    public let tokens: [Int32]
+    public let positions: [Int32]
+
+    public init(_ observation: String) throws(EncodingError) {
+        (tokens, positions) = try TextEncoding.encodeObservation(observation)
     }
 }
 

@@ -1,30 +1,160 @@
 import ArgumentParser
+import Foundation
+import GameKit
 import Games
+import Neural
+import RL
 
-/// `play [--games all]`: trains one network on many games.
-///
-/// The trainer is not built yet (issue "One shared policy network learns every
-/// game"); until it lands this command says so and exits with status 2.
+/// `play [--games all]`: trains one network on many games by self-play, shows progress,
+/// evaluates, and ends with a table of scores.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train one policy network on many games (default command; not built yet)."
+        abstract: "Train one policy network on many games (the default command)."
     )
 
     @Option(help: "Games to train on: 'all' or a comma-separated list of game ids.")
     var games: String = "all"
 
+    @Option(help: "Training time budget in minutes (ignored when --steps is given).")
+    var minutes: Double = 15
+
+    @Option(help: "Training budget in learner decisions (moves); makes the run reproducible and anneals the learning rate.")
+    var steps: Int?
+
+    @Option(help: "Network family: mlp or transformer.")
+    var arch: Architecture = .mlp
+
+    @Option(help: "Hidden width (MLP units; Transformer d_model).")
+    var width: Int = 128
+
+    @Option(help: "Hidden layers (MLP) or blocks (Transformer).")
+    var depth: Int = 2
+
+    @Option(help: "Attention heads (Transformer).")
+    var heads: Int = 4
+
+    @Option(help: "ppo, a2c or reinforce.")
+    var algo: RL.Algorithm = .ppo
+
+    @Option(help: "Learning rate.")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Games played side by side.")
+    var envs: Int = 64
+
+    @Option(help: "Decisions per update.")
+    var decisionsPerUpdate: Int = 2048
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Hide the game's id line from the network's observations.")
+    var hideGameID = false
+
+    @Option(help: "Games (or task episodes) per game and opponent in the final evaluation.")
+    var evalGames: Int = 100
+
+    @Option(help: "MCTS simulations of the stronger opponent in the final evaluation (0 skips it).")
+    var evalMCTS: Int = 50
+
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
+        guard minutes > 0 else { throw ValidationError("--minutes must be positive (got \(minutes)).") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
+        if let problem = config().problem { throw ValidationError(problem) }
+        guard evalGames >= 1, evalMCTS >= 0 else { throw ValidationError("--eval-games must be at least 1 and --eval-mcts at least 0.") }
+    }
+
+    func config() -> TrainingConfig {
+        var config = TrainingConfig(games: (try? GameCatalog.registry.games(games).map(\.id)) ?? [])
+        config.architecture = arch
+        config.width = width
+        config.depth = depth
+        config.heads = heads
+        config.algorithm = algo
+        config.learningRate = learningRate
+        config.environments = envs
+        config.decisionsPerUpdate = decisionsPerUpdate
+        config.seed = seed
+        config.hideGameID = hideGameID
+        return config
     }
 
     func run() throws {
-        print("""
-        play: training is not built yet. The network core and its benchmarks are in place \
-        (try `swift run -c release play bench`); the game suite and the trainer are the next issues.
-        """)
-        throw ExitCode(2)
+        compute.apply()
+        let config = config()
+        let gameList = try GameCatalog.registry.games(games)
+        let trainer = try Trainer(config: config, games: gameList)
+        print("training \(config.architecture.rawValue) width \(config.width) depth \(config.depth) "
+              + "(\(trainer.network.parameterCount) parameters) with \(config.algorithm.rawValue) on \(gameList.count) games; "
+              + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes"))
+        let start = Date()
+        let budgetSeconds = minutes * 60
+        var recent = Array(repeating: [Double](), count: gameList.count)
+        var lastPrint = Date.distantPast
+        while true {
+            let elapsed = Date().timeIntervalSince(start)
+            let decided = trainer.rollouts.decisions
+            if let steps { if decided >= steps { break } } else if elapsed >= budgetSeconds { break }
+            // With a step budget the learning rate falls linearly to a tenth (CleanRL anneals to 0).
+            let rate = steps.map { config.learningRate * max(0.1, 1 - Float(decided) / Float($0)) } ?? config.learningRate
+            let report = try trainer.runUpdate(learningRate: rate)
+            for (game, results) in report.results.enumerated() { recent[game] = Array((recent[game] + results).suffix(200)) }
+            if Date().timeIntervalSince(lastPrint) >= 5 {
+                lastPrint = Date()
+                printProgress(report, recent: recent, games: gameList, elapsed: Date().timeIntervalSince(start))
+            }
+        }
+        print("\nevaluating (\(evalGames) games per opponent)...")
+        print(evaluationTable(trainer: trainer, games: gameList))
+    }
+
+    private func printProgress(_ report: Trainer.Report, recent: [[Double]], games: [AnyGame], elapsed: Double) {
+        let rate = Double(report.decisions) / max(elapsed, 1e-9)
+        let remaining = steps.map { Double($0 - report.decisions) / max(rate, 1e-9) } ?? max(0, minutes * 60 - elapsed)
+        let s = report.statistics
+        print(String(format: "update %d  decisions %d  %.0f/s  games %d  elapsed %.0fs  left %.0fs  entropy %.3f  kl %.4f  clip %.2f  value loss %.3f",
+                     report.update, report.decisions, rate, report.gamesFinished, elapsed, remaining,
+                     s.entropy, s.approximateKL, s.clipFraction, s.valueLoss))
+        let scores = games.indices.compactMap { index -> String? in
+            guard !recent[index].isEmpty else { return nil }
+            let mean = recent[index].reduce(0, +) / Double(recent[index].count)
+            return "\(games[index].id) \(String(format: "%+.2f", mean))"
+        }
+        if !scores.isEmpty { print("  recent return (tasks; games against the pool): " + scores.joined(separator: "  ")) }
+    }
+
+    /// The final table: every game against random (and MCTS), every task against its optimum.
+    private func evaluationTable(trainer: Trainer, games: [AnyGame]) -> String {
+        var lines = ["game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal"]
+        for game in games {
+            var player = NetworkPlayer(network: trainer.network, hideGameID: config().hideGameID)
+            var scores: [GameScore] = []
+            if game.playerCount == 2 {
+                var random = RandomPlayer()
+                scores.append(Evaluation.match(&player, against: &random, in: game, games: evalGames, seed: 7))
+                if evalMCTS > 0 {
+                    var mcts = MCTSPlayer(simulations: evalMCTS)
+                    scores.append(Evaluation.match(&player, against: &mcts, in: game, games: evalGames, seed: 8))
+                }
+            } else {
+                scores.append(Evaluation.task(&player, on: game, episodes: evalGames, seed: 1_000_000))
+            }
+            for score in scores {
+                let (low, high) = score.interval
+                let steps = game.playerCount == 1 && score.wins > 0
+                    ? String(format: "%.1f/%.1f", score.meanSteps, score.meanOptimalSteps) : ""
+                lines.append(score.game.padding(20) + score.opponent.padding(11)
+                             + String(format: "%5d %5d %5d %5d   %.2f (%.2f-%.2f)   ", score.games, score.wins, score.draws,
+                                      score.losses, score.score, low, high) + steps)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }
+
+extension Architecture: ExpressibleByArgument {}
+extension RL.Algorithm: ExpressibleByArgument {}

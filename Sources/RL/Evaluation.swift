@@ -1,0 +1,111 @@
+import GameKit
+import Neural
+
+/// The network as a player: it plays the action it scores highest (no sampling), so an
+/// evaluation measures the policy's best guess; randomness comes from the opponents and
+/// the levels.
+public struct NetworkPlayer: GamePlayer {
+    public let network: TextPolicyNetwork
+    public let hideGameID: Bool
+    public var name: String
+    private var builder = PolicyBatchBuilder()
+
+    public init(network: TextPolicyNetwork, hideGameID: Bool = false, name: String = "network") {
+        self.network = network
+        self.hideGameID = hideGameID
+        self.name = name
+    }
+
+    public mutating func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) -> Int {
+        let ids = game.legalActionIDs(in: state)
+        let texts = ids.map { game.actionText($0, in: state, notation: .mover) }
+        // Registered games always encode (the conformance test checks their text); a game
+        // whose text the network cannot read is a programmer error here.
+        guard let observation = try? EncodedObservation(game.observation(of: state, showingID: !hideGameID)),
+              let batch = try? builder.batch([observation], actions: [texts]) else {
+            preconditionFailure("\(game.id): the network cannot read this observation or its actions")
+        }
+        let logits = network.forward(batch).logits
+        var best = 0
+        for i in 1..<ids.count where logits[i] > logits[best] { best = i }
+        return ids[best]
+    }
+}
+
+/// How a player did in one game against one opponent (two-player) or on one task.
+public struct GameScore: Sendable, Hashable, Codable {
+    public var game: String
+    public var opponent: String
+    public var games = 0
+    public var wins = 0, draws = 0, losses = 0
+    /// Tasks: the mean number of moves of solved episodes, and the mean optimum of those levels.
+    public var meanSteps = 0.0, meanOptimalSteps = 0.0
+
+    /// Wins plus half the draws, per game (tasks: the success rate).
+    public var score: Double { games == 0 ? 0 : (Double(wins) + 0.5 * Double(draws)) / Double(games) }
+
+    /// A 95% Wilson score interval for `score` (draws counted as half a win).
+    public var interval: (low: Double, high: Double) {
+        guard games > 0 else { return (0, 1) }
+        let n = Double(games), p = score, z = 1.96
+        let centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        let half = z * ((p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()) / (1 + z * z / n)
+        return (max(0, centre - half), min(1, centre + half))
+    }
+}
+
+/// Matches and task runs for evaluation.
+public enum Evaluation {
+    /// `player` against `opponent` for `games` games of `game`, alternating who moves first.
+    public static func match(_ player: inout some GamePlayer, against opponent: inout some GamePlayer, in game: AnyGame,
+                             games: Int, seed: UInt64) -> GameScore {
+        precondition(game.playerCount == 2, "\(game.id) is not a two-player game")
+        var rng = SeededGenerator(seed: seed)
+        var score = GameScore(game: game.id, opponent: opponent.name)
+        for index in 0..<games {
+            let seat = index % 2
+            var state = game.initialState(seed: UInt64(index))
+            while !game.isTerminal(state) {
+                let action = game.currentPlayer(in: state) == seat
+                    ? player.chooseAction(in: game, state: state, using: &rng)
+                    : opponent.chooseAction(in: game, state: state, using: &rng)
+                game.play(action, in: &state)
+            }
+            let result = game.returns(in: state)![seat]
+            score.games += 1
+            if result > 0 { score.wins += 1 } else if result < 0 { score.losses += 1 } else { score.draws += 1 }
+        }
+        return score
+    }
+
+    /// `player` on `episodes` levels of the task `game` (seeds `seed ..< seed + episodes`):
+    /// success counts as a win, failure as a loss; steps are compared with the optimum.
+    public static func task(_ player: inout some GamePlayer, on game: AnyGame, episodes: Int, seed: UInt64) -> GameScore {
+        precondition(game.playerCount == 1, "\(game.id) is not a single-player task")
+        var rng = SeededGenerator(seed: seed)
+        var score = GameScore(game: game.id, opponent: "optimum")
+        var steps = 0, optimal = 0
+        for index in 0..<episodes {
+            var state = game.initialState(seed: seed &+ UInt64(index))
+            let best = game.shortestSolution(from: state)?.count
+            var moves = 0
+            while !game.isTerminal(state) {
+                game.play(player.chooseAction(in: game, state: state, using: &rng), in: &state)
+                moves += 1
+            }
+            score.games += 1
+            if game.returns(in: state)![0] > 0 {
+                score.wins += 1
+                steps += moves
+                optimal += best ?? moves
+            } else {
+                score.losses += 1
+            }
+        }
+        if score.wins > 0 {
+            score.meanSteps = Double(steps) / Double(score.wins)
+            score.meanOptimalSteps = Double(optimal) / Double(score.wins)
+        }
+        return score
+    }
+}

@@ -1,0 +1,126 @@
+import GameKit
+import Neural
+
+/// What one update reports (logged as a `train` event).
+public struct UpdateStatistics: Sendable, Hashable, Codable {
+    public var decisions = 0
+    public var policyLoss: Float = 0
+    public var valueLoss: Float = 0
+    public var entropy: Float = 0
+    public var approximateKL: Float = 0
+    public var clipFraction: Float = 0
+    public var gradientNorm: Float = 0
+    public var learningRate: Float = 0
+}
+
+/// The policy-gradient update, top to bottom (in the spirit of CleanRL's ppo.py):
+///
+/// 1. Advantages are normalised per game (mean 0, std 1 within the batch), so games whose
+///    returns vary more do not dominate the gradient.
+/// 2. For each epoch, the decisions are shuffled and split into minibatches; each one
+///    runs the network, the log-softmax over each state's legal actions, and the loss
+///
+///        PPO:        max(-A r, -A clip(r, 1-eps, 1+eps)) + c_v 0.5 (V - R)^2 - c_e H
+///        A2C, REINFORCE: -A log pi(a)                  + c_v 0.5 (V - R)^2 - c_e H
+///
+///    then its backward, global-norm clipping and one AdamW step.
+/// A2C and REINFORCE take one epoch of one minibatch (on-policy); REINFORCE's advantages
+/// are Monte Carlo returns minus the value baseline (lambda = 1, set by the rollouts).
+public final class PolicyGradientUpdate {
+    public let config: TrainingConfig
+    public var optimizer: AdamW
+    private var builder = PolicyBatchBuilder()
+    private let logp = FloatBuffer(), dlogp = FloatBuffer(), dlogits = FloatBuffer(), dvalues = FloatBuffer()
+
+    public init(config: TrainingConfig) {
+        self.config = config
+        optimizer = AdamW(learningRate: config.learningRate, weightDecay: 0)
+    }
+
+    /// Per-game normalised advantages of `decisions`.
+    public static func normalisedAdvantages(_ decisions: [Decision], games: Int) -> [Float] {
+        var sum = [Double](repeating: 0, count: games), squares = sum, counts = sum
+        for d in decisions {
+            sum[d.game] += Double(d.advantage)
+            squares[d.game] += Double(d.advantage) * Double(d.advantage)
+            counts[d.game] += 1
+        }
+        return decisions.map { d in
+            let n = counts[d.game], mean = sum[d.game] / n
+            let variance = max(squares[d.game] / n - mean * mean, 0)
+            return Float((Double(d.advantage) - mean) / (variance.squareRoot() + 1e-8))
+        }
+    }
+
+    /// Updates `network` on `decisions` with the learning rate `learningRate`.
+    public func update(_ network: TextPolicyNetwork, on decisions: [Decision], games: Int, learningRate: Float,
+                       rng: inout SeededGenerator) throws(EncodingError) -> UpdateStatistics {
+        optimizer.learningRate = learningRate
+        let advantages = PolicyGradientUpdate.normalisedAdvantages(decisions, games: games)
+        let ppo = config.algorithm == .ppo
+        let epochs = ppo ? config.epochs : 1, minibatches = ppo ? min(config.minibatches, decisions.count) : 1
+        var statistics = UpdateStatistics(decisions: decisions.count, learningRate: learningRate)
+        var steps: Float = 0
+        var order = Array(decisions.indices)
+        for _ in 0..<epochs {
+            // Fisher-Yates with the run's generator, so the same seed gives the same update.
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            for m in 0..<minibatches {
+                let part = Array(order[(m * order.count / minibatches)..<((m + 1) * order.count / minibatches)])
+                guard !part.isEmpty else { continue }
+                let step = try minibatchStep(network, part.map { decisions[$0] }, part.map { advantages[$0] }, ppo: ppo)
+                statistics.policyLoss += step.policyLoss
+                statistics.valueLoss += step.valueLoss
+                statistics.entropy += step.entropy
+                statistics.approximateKL += step.approximateKL
+                statistics.clipFraction += step.clipFraction
+                statistics.gradientNorm += step.gradientNorm
+                steps += 1
+            }
+        }
+        for keyPath in [\UpdateStatistics.policyLoss, \.valueLoss, \.entropy, \.approximateKL, \.clipFraction, \.gradientNorm] {
+            statistics[keyPath: keyPath] /= max(steps, 1)
+        }
+        return statistics
+    }
+
+    /// One gradient step on one minibatch.
+    private func minibatchStep(_ network: TextPolicyNetwork, _ part: [Decision], _ advantages: [Float], ppo: Bool) throws(EncodingError) -> UpdateStatistics {
+        let batch = try builder.batch(part.map(\.observation), actions: part.map(\.actions))
+        let g = batch.batch, n = batch.actionCount
+        let out = network.forward(batch)
+        logp.reserve(n); dlogp.reserve(n); dlogits.reserve(n); dvalues.reserve(g)
+        dlogp.zero(n); dlogits.zero(n); dvalues.zero(g)
+        let chosen = part.map(\.chosen), oldLogp = part.map(\.logp), targets = part.map(\.valueTarget)
+        var result = UpdateStatistics(decisions: g)
+        network.store.zeroGradients()
+        batch.offsets.withUnsafeBufferPointer { offsetBuffer in
+            let offsets = offsetBuffer.baseAddress!
+            raggedLogSoftmaxForward(logp: logp.pointer, logits: out.logits, offsets: offsets, groups: g)
+            if ppo {
+                let stats = ppoClippedLossForward(logp: logp.pointer, offsets: offsets, actions: chosen, oldLogp: oldLogp,
+                                                  advantages: advantages, groups: g, clip: config.clip)
+                result.policyLoss = stats.loss
+                result.approximateKL = stats.approximateKL
+                result.clipFraction = stats.clipFraction
+                ppoClippedLossBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, actions: chosen, oldLogp: oldLogp,
+                                       advantages: advantages, groups: g, clip: config.clip, scale: 1)
+            } else {
+                result.policyLoss = policyGradientLossForward(logp: logp.pointer, offsets: offsets, actions: chosen,
+                                                              advantages: advantages, groups: g)
+                policyGradientLossBackward(dlogp: dlogp.pointer, offsets: offsets, actions: chosen, advantages: advantages,
+                                           groups: g, scale: 1)
+            }
+            result.entropy = entropyForward(logp: logp.pointer, offsets: offsets, groups: g)
+            entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g, scale: -config.entropyCoefficient)
+            raggedLogSoftmaxBackward(dlogits: dlogits.pointer, dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g)
+        }
+        result.valueLoss = valueLossForward(values: out.values, returns: targets, oldValues: nil, count: g)
+        valueLossBackward(dvalues: dvalues.pointer, values: out.values, returns: targets, oldValues: nil, count: g,
+                          scale: config.valueCoefficient)
+        network.backward(dLogits: dlogits.pointer, dValues: dvalues.pointer)
+        result.gradientNorm = network.store.clipGradientNorm(config.maxGradientNorm)
+        optimizer.update(network.store)
+        return result
+    }
+}

@@ -1,0 +1,195 @@
+import FastMath
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import GameKit
+import Neural
+
+/// One move the learner made, and what training needs to learn from it.
+public struct Decision: Sendable {
+    /// The observation the network read.
+    public let observation: EncodedObservation
+    /// The legal actions in the mover's notation, in the order the network scored them.
+    public let actions: [String]
+    /// Index of the chosen action in `actions`.
+    public let chosen: Int32
+    /// Log-probability of the chosen action, and the value estimate, when it was chosen.
+    public let logp: Float
+    public let value: Float
+    /// Index of the game in the run's game list.
+    public let game: Int
+    /// The reward that followed (the player's return on its last move of a game, else 0).
+    public var reward: Float = 0
+    /// Filled when the game ends: the GAE advantage and the value target.
+    public var advantage: Float = 0
+    public var valueTarget: Float = 0
+}
+
+/// Many games played side by side by the current network, for training.
+///
+/// - Every step evaluates every game whose mover is the learner in one network call, and
+///   every game whose mover is a pool opponent in another.
+/// - Games are drawn uniformly from the list when a slot starts a new game.
+/// - Two-player games: with probability `selfPlayShare` the current network plays both
+///   sides (both sides' moves are learned from); otherwise it plays one side, chosen at
+///   random, against the pool's current opponent. The pool holds snapshots of earlier
+///   parameters; at each update one of them, drawn uniformly, becomes the opponent of all
+///   such games (so an opponent can change in the middle of a game at an update).
+/// - A player's moves form a trajectory; when its game ends the trajectory gets its
+///   return as the reward of its last move, GAE advantages, and joins `finished`.
+///   Trajectories still running at an update stay and finish later (their log-probabilities
+///   are from the older policy, which the PPO ratio accounts for).
+public final class SelfPlayRollouts {
+    public let games: [AnyGame]
+    public let config: TrainingConfig
+    var rng: SeededGenerator
+    private var builder = PolicyBatchBuilder()
+
+    struct Slot {
+        var game: Int
+        var state: AnyGameState
+        /// Which seats the learner plays.
+        var learner: [Bool]
+        /// The learner's moves so far, per seat.
+        var trajectories: [[Decision]]
+        /// Whether the opponent is a pool snapshot (the game counts toward the score against the pool).
+        var againstPool: Bool
+    }
+    private var slots: [Slot] = []
+
+    /// Decisions of finished trajectories, ready for an update.
+    public var finished: [Decision] = []
+    /// Learner returns of games finished since the last `takeResults` (single-player
+    /// tasks, and two-player games against the pool), per game.
+    public private(set) var results: [[Double]]
+    /// Decisions made in total.
+    public private(set) var decisions = 0
+    /// Games finished in total.
+    public private(set) var gamesFinished = 0
+
+    public init(games: [AnyGame], config: TrainingConfig, rng: SeededGenerator) {
+        self.games = games
+        self.config = config
+        self.rng = rng
+        results = Array(repeating: [], count: games.count)
+        for _ in 0..<config.environments { slots.append(newSlot(poolAvailable: false)) }
+    }
+
+    private func newSlot(poolAvailable: Bool) -> Slot {
+        let index = Int(rng.next() % UInt64(games.count))
+        let game = games[index]
+        let state = game.initialState(seed: rng.next())
+        if game.playerCount == 1 {
+            return Slot(game: index, state: state, learner: [true], trajectories: [[]], againstPool: false)
+        }
+        if !poolAvailable || Double(rng.nextUnitFloat()) < config.selfPlayShare {
+            return Slot(game: index, state: state, learner: [true, true], trajectories: [[], []], againstPool: false)
+        }
+        let seat = Int(rng.next() % 2)
+        return Slot(game: index, state: state, learner: [seat == 0, seat == 1], trajectories: [[], []], againstPool: true)
+    }
+
+    /// Plays one move in every game: the learner's with `network`, the pool's with `opponent`.
+    public func step(network: TextPolicyNetwork, opponent: TextPolicyNetwork?) throws(EncodingError) {
+        var learnerSlots: [Int] = [], opponentSlots: [Int] = []
+        for (index, slot) in slots.enumerated() {
+            let mover = games[slot.game].currentPlayer(in: slot.state)
+            if slot.learner[mover] || opponent == nil { learnerSlots.append(index) } else { opponentSlots.append(index) }
+        }
+        try move(learnerSlots, with: network, learning: true)
+        if let opponent { try move(opponentSlots, with: opponent, learning: false) }
+        for index in learnerSlots + opponentSlots { finishIfOver(index, poolAvailable: opponent != nil) }
+    }
+
+    /// Chooses and plays a move in each of `slotIndices` with one forward pass.
+    private func move(_ slotIndices: [Int], with network: TextPolicyNetwork, learning: Bool) throws(EncodingError) {
+        guard !slotIndices.isEmpty else { return }
+        var observations: [EncodedObservation] = [], actionTexts: [[String]] = [], actionIDs: [[Int]] = []
+        for index in slotIndices {
+            let slot = slots[index]
+            let game = games[slot.game]
+            observations.append(try EncodedObservation(game.observation(of: slot.state, showingID: !config.hideGameID)))
+            let ids = game.legalActionIDs(in: slot.state)
+            actionIDs.append(ids)
+            actionTexts.append(ids.map { game.actionText($0, in: slot.state, notation: .mover) })
+        }
+        let batch = try builder.batch(observations, actions: actionTexts)
+        let output = network.forward(batch)
+        for (row, index) in slotIndices.enumerated() {
+            let start = Int(batch.offsets[row]), end = Int(batch.offsets[row + 1])
+            let (choice, logp) = sample(output.logits + start, count: end - start)
+            let game = games[slots[index].game]
+            let mover = game.currentPlayer(in: slots[index].state)
+            if learning {
+                slots[index].trajectories[mover].append(Decision(
+                    observation: observations[row], actions: actionTexts[row], chosen: Int32(choice), logp: logp,
+                    value: output.values[row], game: slots[index].game))
+                decisions += 1
+            }
+            game.play(actionIDs[row][choice], in: &slots[index].state)
+        }
+    }
+
+    /// A draw from the softmax of `count` logits, and its log-probability.
+    private func sample(_ logits: UnsafePointer<Float>, count: Int) -> (Int, Float) {
+        var maxLogit = -Float.infinity
+        for i in 0..<count { maxLogit = max(maxLogit, logits[i]) }
+        var total: Float = 0
+        for i in 0..<count { total += fastExp(logits[i] - maxLogit) }
+        var threshold = rng.nextUnitFloat() * total
+        var choice = count - 1
+        for i in 0..<count {
+            threshold -= fastExp(logits[i] - maxLogit)
+            if threshold <= 0 { choice = i; break }
+        }
+        return (choice, logits[choice] - maxLogit - logf(total))
+    }
+
+    /// If slot `index`'s game is over: rewards, advantages, results, and a new game.
+    private func finishIfOver(_ index: Int, poolAvailable: Bool) {
+        let slot = slots[index]
+        guard let returns = games[slot.game].returns(in: slot.state) else { return }
+        for seat in 0..<slot.learner.count where !slot.trajectories[seat].isEmpty {
+            var trajectory = slot.trajectories[seat]
+            trajectory[trajectory.count - 1].reward = Float(returns[seat])
+            SelfPlayRollouts.computeAdvantages(&trajectory, gamma: config.gamma,
+                                               lambda: config.algorithm == .reinforce ? 1 : config.lambda)
+            finished += trajectory
+        }
+        if games[slot.game].playerCount == 1 {
+            results[slot.game].append(returns[0])
+        } else if slot.againstPool, let seat = slot.learner.firstIndex(of: true) {
+            results[slot.game].append(returns[seat])
+        }
+        gamesFinished += 1
+        slots[index] = newSlot(poolAvailable: poolAvailable)
+    }
+
+    /// Generalised advantage estimation (Schulman et al. 2016) over one player's moves of
+    /// one finished game: delta_t = r_t + gamma V(s_t+1) - V(s_t) (V = 0 after the last move),
+    /// A_t = sum over k of (gamma lambda)^k delta_t+k, and the value target A_t + V(s_t).
+    public static func computeAdvantages(_ trajectory: inout [Decision], gamma: Float, lambda: Float) {
+        var running: Float = 0
+        for t in stride(from: trajectory.count - 1, through: 0, by: -1) {
+            let nextValue = t == trajectory.count - 1 ? 0 : trajectory[t + 1].value
+            let delta = trajectory[t].reward + gamma * nextValue - trajectory[t].value
+            running = delta + gamma * lambda * running
+            trajectory[t].advantage = running
+            trajectory[t].valueTarget = running + trajectory[t].value
+        }
+    }
+
+    /// The results gathered since the last call, per game, and clears them.
+    public func takeResults() -> [[Double]] {
+        defer { results = Array(repeating: [], count: games.count) }
+        return results
+    }
+
+    /// Takes the finished decisions (at least `count`, if there are that many).
+    public func takeFinished() -> [Decision] {
+        defer { finished.removeAll(keepingCapacity: true) }
+        return finished
+    }
+}

@@ -1,0 +1,58 @@
+import Neural
+
+/// Everything that defines a training run; saved as the run's `config.json` and inside
+/// every checkpoint, so a run can be resumed and compared.
+public struct TrainingConfig: Codable, Sendable, Hashable {
+    /// Registered game ids, in the order games are numbered in logs.
+    public var games: [String]
+    public var architecture: Architecture = .mlp
+    public var width = 128
+    public var depth = 2
+    public var heads = 4
+    public var algorithm: RL.Algorithm = .ppo
+    public var seed: UInt64 = 1
+    /// Games played side by side; every step evaluates all their movers in one network call.
+    public var environments = 64
+    /// Decisions (learner moves) gathered before each update.
+    public var decisionsPerUpdate = 2048
+    /// PPO: passes over each batch, and minibatches per pass (A2C and REINFORCE use 1 and 1).
+    public var epochs = 4
+    public var minibatches = 4
+    public var learningRate: Float = 1e-3
+    /// Discount and GAE's lambda (REINFORCE uses lambda 1: Monte Carlo returns).
+    public var gamma: Float = 0.99
+    public var lambda: Float = 0.95
+    /// PPO's clip range, the value loss weight, the entropy bonus weight, the gradient norm limit.
+    public var clip: Float = 0.2
+    public var valueCoefficient: Float = 0.5
+    public var entropyCoefficient: Float = 0.01
+    public var maxGradientNorm: Float = 0.5
+    /// Hide the id line of every observation (the ablation "must the network be told which game it plays?").
+    public var hideGameID = false
+    /// Self-play: the share of two-player games the current network plays against itself;
+    /// the others are against a snapshot drawn uniformly from the pool.
+    public var selfPlayShare = 0.5
+    /// A snapshot of the network joins the opponent pool every this many updates; the pool
+    /// keeps the newest `poolSize`.
+    public var snapshotEvery = 5
+    public var poolSize = 8
+
+    public init(games: [String]) { self.games = games }
+
+    /// The network this config trains.
+    public var model: ModelConfig { TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads) }
+
+    /// Why the config cannot be trained, or nil.
+    public var problem: String? {
+        if games.isEmpty { return "no games" }
+        if let problem = model.problem { return problem }
+        if environments < 1 { return "environments must be at least 1 (got \(environments))" }
+        if decisionsPerUpdate < 1 { return "decisions per update must be at least 1 (got \(decisionsPerUpdate))" }
+        if epochs < 1 || minibatches < 1 { return "epochs and minibatches must be at least 1" }
+        if !(learningRate > 0) { return "learning rate must be positive (got \(learningRate))" }
+        if !(0...1).contains(gamma) || !(0...1).contains(lambda) { return "gamma and lambda must lie in [0, 1]" }
+        if !(0...1).contains(selfPlayShare) { return "self-play share must lie in [0, 1]" }
+        if snapshotEvery < 1 || poolSize < 1 { return "snapshot interval and pool size must be at least 1" }
+        return nil
+    }
+}
