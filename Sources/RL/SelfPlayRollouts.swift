@@ -32,9 +32,11 @@ public struct Decision: Sendable {
 /// - Every step evaluates every game whose mover is the learner in one network call, and
 ///   every game whose mover is a pool opponent in another.
 /// - Games are drawn uniformly from the list when a slot starts a new game.
-/// - Two-player games: with probability `selfPlayShare` the current network plays both
-///   sides (both sides' moves are learned from); otherwise it plays one side, chosen at
-///   random, against the pool's current opponent. The pool holds snapshots of earlier
+/// - Two-player games: with probability `randomOpponentShare` the network plays one side
+///   (chosen at random) against a uniformly random player, so it also learns to punish
+///   mistakes self-play never makes; of the rest, a share `selfPlayShare` is the current
+///   network against itself (both sides' moves are learned from) and the others are one
+///   side against the pool's current opponent. The pool holds snapshots of earlier
 ///   parameters; at each update one of them, drawn uniformly, becomes the opponent of all
 ///   such games (so an opponent can change in the middle of a game at an update).
 /// - A player's moves form a trajectory; when its game ends the trajectory gets its
@@ -54,9 +56,11 @@ public final class SelfPlayRollouts {
         var learner: [Bool]
         /// The learner's moves so far, per seat.
         var trajectories: [[Decision]]
-        /// Whether the opponent is a pool snapshot (the game counts toward the score against the pool).
-        var againstPool: Bool
+        /// Who plays the seats the learner does not.
+        var opponent: Opponent
     }
+
+    enum Opponent { case none, pool, random }
     private var slots: [Slot] = []
 
     /// Decisions of finished trajectories, ready for an update.
@@ -82,25 +86,37 @@ public final class SelfPlayRollouts {
         let game = games[index]
         let state = game.initialState(seed: rng.next())
         if game.playerCount == 1 {
-            return Slot(game: index, state: state, learner: [true], trajectories: [[]], againstPool: false)
+            return Slot(game: index, state: state, learner: [true], trajectories: [[]], opponent: .none)
         }
-        if !poolAvailable || Double(rng.nextUnitFloat()) < config.selfPlayShare {
-            return Slot(game: index, state: state, learner: [true, true], trajectories: [[], []], againstPool: false)
-        }
+        let draw = Double(rng.nextUnitFloat())
         let seat = Int(rng.next() % 2)
-        return Slot(game: index, state: state, learner: [seat == 0, seat == 1], trajectories: [[], []], againstPool: true)
+        if draw < config.randomOpponentShare {
+            return Slot(game: index, state: state, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .random)
+        }
+        if !poolAvailable || draw < config.randomOpponentShare + config.selfPlayShare * (1 - config.randomOpponentShare) {
+            return Slot(game: index, state: state, learner: [true, true], trajectories: [[], []], opponent: .none)
+        }
+        return Slot(game: index, state: state, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .pool)
     }
 
     /// Plays one move in every game: the learner's with `network`, the pool's with `opponent`.
     public func step(network: TextPolicyNetwork, opponent: TextPolicyNetwork?) throws(EncodingError) {
-        var learnerSlots: [Int] = [], opponentSlots: [Int] = []
+        var learnerSlots: [Int] = [], poolSlots: [Int] = []
         for (index, slot) in slots.enumerated() {
-            let mover = games[slot.game].currentPlayer(in: slot.state)
-            if slot.learner[mover] || opponent == nil { learnerSlots.append(index) } else { opponentSlots.append(index) }
+            let game = games[slot.game]
+            let mover = game.currentPlayer(in: slot.state)
+            if slot.learner[mover] || (slot.opponent == .pool && opponent == nil) {
+                learnerSlots.append(index)
+            } else if slot.opponent == .random {
+                let actions = game.legalActionIDs(in: slot.state)
+                game.play(actions[Int(rng.next() % UInt64(actions.count))], in: &slots[index].state)
+            } else {
+                poolSlots.append(index)
+            }
         }
         try move(learnerSlots, with: network, learning: true)
-        if let opponent { try move(opponentSlots, with: opponent, learning: false) }
-        for index in learnerSlots + opponentSlots { finishIfOver(index, poolAvailable: opponent != nil) }
+        if let opponent { try move(poolSlots, with: opponent, learning: false) }
+        for index in slots.indices { finishIfOver(index, poolAvailable: opponent != nil) }
     }
 
     /// Chooses and plays a move in each of `slotIndices` with one forward pass.
@@ -160,7 +176,7 @@ public final class SelfPlayRollouts {
         }
         if games[slot.game].playerCount == 1 {
             results[slot.game].append(returns[0])
-        } else if slot.againstPool, let seat = slot.learner.firstIndex(of: true) {
+        } else if slot.opponent != .none, let seat = slot.learner.firstIndex(of: true) {
             results[slot.game].append(returns[seat])
         }
         gamesFinished += 1

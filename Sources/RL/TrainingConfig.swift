@@ -32,6 +32,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// Self-play: the share of two-player games the current network plays against itself;
     /// the others are against a snapshot drawn uniformly from the pool.
     public var selfPlayShare = 0.5
+    /// The share of two-player games played against a uniformly random player.
+    public var randomOpponentShare = 0.2
     /// A snapshot of the network joins the opponent pool every this many updates; the pool
     /// keeps the newest `poolSize`.
     public var snapshotEvery = 5
@@ -51,7 +53,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         if epochs < 1 || minibatches < 1 { return "epochs and minibatches must be at least 1" }
         if !(learningRate > 0) { return "learning rate must be positive (got \(learningRate))" }
         if !(0...1).contains(gamma) || !(0...1).contains(lambda) { return "gamma and lambda must lie in [0, 1]" }
-        if !(0...1).contains(selfPlayShare) { return "self-play share must lie in [0, 1]" }
+        if !(0...1).contains(selfPlayShare) || !(0...1).contains(randomOpponentShare) {
+            return "self-play and random-opponent shares must lie in [0, 1]"
+        }
         if snapshotEvery < 1 || poolSize < 1 { return "snapshot interval and pool size must be at least 1" }
         return nil
     }

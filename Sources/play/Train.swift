@@ -46,6 +46,9 @@ struct Train: ParsableCommand {
     @Option(help: "Decisions per update.")
     var decisionsPerUpdate: Int = 2048
 
+    @Option(help: "Share of two-player training games against a uniformly random player.")
+    var randomOpponents: Double = 0.2
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
@@ -80,6 +83,7 @@ struct Train: ParsableCommand {
         config.decisionsPerUpdate = decisionsPerUpdate
         config.seed = seed
         config.hideGameID = hideGameID
+        config.randomOpponentShare = randomOpponents
         return config
     }
 
@@ -124,7 +128,7 @@ struct Train: ParsableCommand {
             let mean = recent[index].reduce(0, +) / Double(recent[index].count)
             return "\(games[index].id) \(String(format: "%+.2f", mean))"
         }
-        if !scores.isEmpty { print("  recent return (tasks; games against the pool): " + scores.joined(separator: "  ")) }
+        if !scores.isEmpty { print("  recent return (tasks; games against random or the pool): " + scores.joined(separator: "  ")) }
     }
 
     /// The final table: every game against random (and MCTS), every task against its optimum.
