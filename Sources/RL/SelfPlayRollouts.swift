@@ -69,9 +69,9 @@ public final class SelfPlayRollouts {
     /// tasks, and two-player games against the pool), per game.
     public private(set) var results: [[Double]]
     /// Decisions made in total.
-    public private(set) var decisions = 0
+    public internal(set) var decisions = 0
     /// Games finished in total.
-    public private(set) var gamesFinished = 0
+    public internal(set) var gamesFinished = 0
 
     public init(games: [AnyGame], config: TrainingConfig, rng: SeededGenerator) {
         self.games = games
@@ -79,6 +79,13 @@ public final class SelfPlayRollouts {
         self.rng = rng
         results = Array(repeating: [], count: games.count)
         for _ in 0..<config.environments { slots.append(newSlot(poolAvailable: false)) }
+    }
+
+    /// Abandons every game in play (their moves are not learned from) and starts new ones:
+    /// done at checkpoints, so that a resumed run and an uninterrupted one continue alike.
+    func restart(poolAvailable: Bool) {
+        finished.removeAll()
+        slots = (0..<config.environments).map { _ in newSlot(poolAvailable: poolAvailable) }
     }
 
     private func newSlot(poolAvailable: Bool) -> Slot {

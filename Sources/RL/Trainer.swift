@@ -18,6 +18,12 @@ public final class Trainer {
     /// The generator of updates and pool choices (the rollouts have their own).
     private var rng: SeededGenerator
     public private(set) var updates = 0
+    /// The update count at which games in play were last restarted.
+    private var restartedAt = 0
+    /// Which pool snapshot the opponent network holds.
+    private var opponentIndex: Int?
+    /// Training time spent before this process (a resumed run's earlier part).
+    public private(set) var earlierSeconds = 0.0
 
     /// A trainer for `config`'s games, looked up in `registry`.
     public init(config: TrainingConfig, games: [AnyGame]) throws(TrainingError) {
@@ -57,6 +63,12 @@ public final class Trainer {
     /// `learningRate` defaults to the config's.
     public func runUpdate(learningRate: Float? = nil) throws(TrainingError) -> Report {
         let against: TextPolicyNetwork? = pool.isEmpty ? nil : opponent
+        if isCheckpointBoundary && restartedAt != updates {
+            // Games in play at a checkpoint are abandoned, in this run and in any run resumed
+            // from the checkpoint alike, so both continue from the same generator state.
+            rollouts.restart(poolAvailable: !pool.isEmpty)
+            restartedAt = updates
+        }
         do {
             while rollouts.finished.count < config.decisionsPerUpdate { try rollouts.step(network: network, opponent: against) }
             let batch = rollouts.takeFinished()
@@ -69,8 +81,11 @@ public final class Trainer {
             }
             if !pool.isEmpty {
                 // The opponent of the coming rollouts: a snapshot drawn uniformly from the pool.
-                try? opponent.store.restore(.parameters, from: pool[Int(rng.next() % UInt64(pool.count))])
+                let index = Int(rng.next() % UInt64(pool.count))
+                try? opponent.store.restore(.parameters, from: pool[index])
+                opponentIndex = index
             }
+
             return Report(update: updates, statistics: statistics, decisions: rollouts.decisions,
                           gamesFinished: rollouts.gamesFinished, results: rollouts.takeResults())
         } catch {
@@ -79,15 +94,65 @@ public final class Trainer {
     }
 }
 
+extension Trainer {
+    /// Whether the last update ended at a checkpoint boundary (games in play were restarted).
+    public var isCheckpointBoundary: Bool { updates > 0 && updates % config.checkpointEvery == 0 }
+
+    /// The state of the run after the last update, for `Checkpoint.write`. Take it at a
+    /// checkpoint boundary (`isCheckpointBoundary`): the next update then restarts the games
+    /// in play, and so does a run resumed from it, so both continue alike.
+    public func checkpoint(elapsedSeconds: Double) -> Checkpoint {
+        Checkpoint(header: .init(config: config, updates: updates, decisions: rollouts.decisions,
+                                 gamesFinished: rollouts.gamesFinished, elapsedSeconds: earlierSeconds + elapsedSeconds,
+                                 trainerGenerator: rng, rolloutGenerator: rollouts.rng, optimizer: updater.optimizer,
+                                 opponent: opponentIndex),
+                   network: network.store.serialized(), pool: pool)
+    }
+
+    /// A trainer that continues the run `checkpoint` was taken from.
+    public convenience init(resuming checkpoint: Checkpoint, games: [AnyGame]) throws(TrainingError) {
+        let header = checkpoint.header
+        guard games.map(\.id) == header.config.games else {
+            throw .checkpoint(.mismatch("it trains \(header.config.games.joined(separator: ",")), not \(games.map(\.id).joined(separator: ","))"))
+        }
+        try self.init(config: header.config, games: games)
+        do {
+            try network.store.restore(serialized: checkpoint.network)
+            for snapshot in checkpoint.pool where snapshot.count != network.store.count {
+                throw CheckpointError.mismatch("a pool snapshot has \(snapshot.count) values, the network \(network.store.count)")
+            }
+            if let index = header.opponent {
+                guard checkpoint.pool.indices.contains(index) else { throw CheckpointError.mismatch("opponent \(index) is not in the pool") }
+                try opponent.store.restore(.parameters, from: checkpoint.pool[index])
+            }
+        } catch let error as CheckpointError {
+            throw .checkpoint(error)
+        } catch {
+            throw .checkpoint(.mismatch("\(error)"))
+        }
+        pool = checkpoint.pool
+        opponentIndex = header.opponent
+        updates = header.updates
+        earlierSeconds = header.elapsedSeconds
+        rng = header.trainerGenerator
+        updater.optimizer = header.optimizer
+        rollouts.rng = header.rolloutGenerator
+        rollouts.decisions = header.decisions
+        rollouts.gamesFinished = header.gamesFinished
+    }
+}
+
 /// Why training cannot start or go on; the description says what to change.
 public enum TrainingError: Error, CustomStringConvertible {
     case badConfig(String)
     case unreadableGame(String, String)
+    case checkpoint(CheckpointError)
 
     public var description: String {
         switch self {
         case .badConfig(let problem): "bad training configuration: \(problem)"
         case let .unreadableGame(game, reason): "the network cannot read \(game): \(reason)"
+        case .checkpoint(let error): "cannot resume: \(error.description)"
         }
     }
 }

@@ -38,6 +38,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// keeps the newest `poolSize`.
     public var snapshotEvery = 5
     public var poolSize = 8
+    /// Updates between checkpoints; at each one every game in play restarts (see `Checkpoint`).
+    public var checkpointEvery = 25
 
     public init(games: [String]) { self.games = games }
 
@@ -57,6 +59,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
             return "self-play and random-opponent shares must lie in [0, 1]"
         }
         if snapshotEvery < 1 || poolSize < 1 { return "snapshot interval and pool size must be at least 1" }
+        if checkpointEvery < 1 { return "checkpoint interval must be at least 1 update (got \(checkpointEvery))" }
         return nil
     }
 }

@@ -106,43 +106,44 @@ extension ParameterStore {
 }
 
 /// FNV-1a, 64-bit (Fowler, Noll, Vo): offset basis 0xcbf29ce484222325, prime 0x100000001b3.
-func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+public func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
     return hash
 }
 
 /// Appends little-endian values to a byte array.
-struct ByteWriter {
-    var data: [UInt8] = []
-    mutating func bytes(_ b: [UInt8]) { data.append(contentsOf: b) }
-    mutating func u32(_ v: UInt32) { for k in 0..<4 { data.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
-    mutating func u64(_ v: UInt64) { for k in 0..<8 { data.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+public struct ByteWriter {
+    public var data: [UInt8]
+    public init(data: [UInt8] = []) { self.data = data }
+    public mutating func bytes(_ b: [UInt8]) { data.append(contentsOf: b) }
+    public mutating func u32(_ v: UInt32) { for k in 0..<4 { data.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+    public mutating func u64(_ v: UInt64) { for k in 0..<8 { data.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
 }
 
 /// Reads little-endian values from bytes; every read returns nil past the end.
-struct ByteReader {
-    let bytes: ArraySlice<UInt8>
+public struct ByteReader {
+    public let bytes: ArraySlice<UInt8>
     /// Absolute index (in the underlying array) of the next byte.
-    var position: Int
+    public var position: Int
 
-    init(_ bytes: ArraySlice<UInt8>) {
+    public init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
         position = bytes.startIndex
     }
 
-    mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+    public mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
         guard n >= 0, position + n <= bytes.endIndex else { return nil }
         defer { position += n }
         return bytes[position..<(position + n)]
     }
 
-    mutating func u32() -> UInt32? {
+    public mutating func u32() -> UInt32? {
         guard let b = take(4) else { return nil }
         return b.reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    mutating func u64() -> UInt64? {
+    public mutating func u64() -> UInt64? {
         guard let b = take(8) else { return nil }
         return b.reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import GameKit
+import Games
+import Neural
+@testable import RL
+
+/// Checkpoints: a resumed run continues exactly as the uninterrupted one; damage is refused.
+@Suite struct CheckpointTests {
+    let games = "tic-tac-toe,maze-7x7"
+
+    func config() -> TrainingConfig {
+        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
+        config.width = 16
+        config.depth = 1
+        config.environments = 8
+        config.decisionsPerUpdate = 96
+        config.snapshotEvery = 1
+        config.poolSize = 2
+        config.checkpointEvery = 2
+        config.seed = 11
+        return config
+    }
+
+    @Test func aResumedRunEndsExactlyLikeAnUninterruptedOne() throws {
+        let list = try GameCatalog.registry.games(games)
+        let straight = try Trainer(config: config(), games: list)
+        for _ in 0..<5 { _ = try straight.runUpdate() }
+
+        let first = try Trainer(config: config(), games: list)
+        for _ in 0..<2 { _ = try first.runUpdate() }
+        #expect(first.isCheckpointBoundary)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-checkpoint-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("latest.ckpt")
+        try first.checkpoint(elapsedSeconds: 1.5).write(to: file)
+        // The first process goes on a little and dies (as with kill -9): nothing of it is used.
+        _ = try first.runUpdate()
+
+        let resumed = try Trainer(resuming: try Checkpoint.read(from: file), games: list)
+        #expect(resumed.updates == 2 && resumed.earlierSeconds == 1.5)
+        for _ in 0..<3 { _ = try resumed.runUpdate() }
+        #expect(resumed.network.store.snapshot() == straight.network.store.snapshot())
+        #expect(resumed.network.store.snapshot(.secondMoment) == straight.network.store.snapshot(.secondMoment))
+        #expect(resumed.pool == straight.pool)
+        #expect(resumed.rollouts.decisions == straight.rollouts.decisions)
+    }
+
+    @Test func damagedTruncatedAndMismatchedCheckpointsAreRefused() throws {
+        let list = try GameCatalog.registry.games(games)
+        let trainer = try Trainer(config: config(), games: list)
+        for _ in 0..<2 { _ = try trainer.runUpdate() }
+        let bytes = trainer.checkpoint(elapsedSeconds: 0).bytes
+        #expect(throws: Never.self) { _ = try Checkpoint(bytes: bytes) }
+        var damaged = bytes
+        damaged[bytes.count / 2] ^= 0x10
+        #expect(throws: CheckpointError.checksumMismatch) { _ = try Checkpoint(bytes: damaged) }
+        #expect(throws: CheckpointError.self) { _ = try Checkpoint(bytes: Array(bytes.prefix(bytes.count - 100))) }
+        #expect(throws: CheckpointError.truncated) { _ = try Checkpoint(bytes: Array(bytes.prefix(10))) }
+        #expect(throws: CheckpointError.notACheckpoint) { _ = try Checkpoint(bytes: Array("MGLPARAM and more bytes".utf8)) }
+        // The right file for other games.
+        #expect {
+            _ = try Trainer(resuming: try Checkpoint(bytes: bytes), games: try GameCatalog.registry.games("tic-tac-toe"))
+        } throws: { error in
+            "\(error)".contains("it trains tic-tac-toe,maze-7x7")
+        }
+        // A missing file names its path.
+        #expect {
+            _ = try Checkpoint.read(from: URL(fileURLWithPath: "/nonexistent/run.ckpt"))
+        } throws: { error in
+            "\(error)".contains("/nonexistent/run.ckpt")
+        }
+    }
+}
