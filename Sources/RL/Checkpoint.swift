@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Neural
 
 /// Everything a resumed run needs, in one file:
@@ -102,10 +105,10 @@ public struct Checkpoint: Sendable {
             try handle.write(contentsOf: Data(bytes))
             try handle.synchronize()
             try handle.close()
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces the target atomically (Foundation's replaceItemAt does not
+            // on Linux: it failed here and left no file).
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CheckpointError.io("cannot rename \(temporary.path) to \(url.path): errno \(errno)")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

@@ -61,9 +61,29 @@ struct Train: ParsableCommand {
     @Option(help: "MCTS simulations of the stronger opponent in the final evaluation (0 skips it).")
     var evalMCTS: Int = 50
 
+    @Option(help: "Run name: logs go to runs/NAME, checkpoints to CHECKPOINTS/NAME (default: from games, model and seed).")
+    var name: String?
+
+    @Flag(help: "Continue the run NAME from its latest checkpoint (its saved config is used).")
+    var resume = false
+
+    @Option(help: "Directory for checkpoints.")
+    var checkpoints: String = "Checkpoints"
+
+    @Option(help: "Directory for run logs.")
+    var runs: String = "runs"
+
+    @Option(help: "Updates between checkpoints.")
+    var checkpointEvery: Int = 25
+
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
+        guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery)).") }
+        if let name, name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+            throw ValidationError("--name must be a plain directory name (got '\(name)').")
+        }
+        if resume && name == nil { throw ValidationError("--resume needs --name NAME of the run to continue.") }
         do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
         guard minutes > 0 else { throw ValidationError("--minutes must be positive (got \(minutes)).") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
@@ -84,20 +104,45 @@ struct Train: ParsableCommand {
         config.seed = seed
         config.hideGameID = hideGameID
         config.randomOpponentShare = randomOpponents
+        config.checkpointEvery = checkpointEvery
         return config
+    }
+
+    /// The run's name: given, or made from the games, the model and the seed.
+    func runName(_ config: TrainingConfig) -> String {
+        if let name { return name }
+        let games = games.trimmingCharacters(in: .whitespaces) == "all" ? "all" : config.games.joined(separator: "+")
+        return "\(games.count > 40 ? String(games.prefix(40)) : games)-\(config.architecture.rawValue)-w\(config.width)-d\(config.depth)-s\(config.seed)"
     }
 
     func run() throws {
         compute.apply()
-        let config = config()
         let gameList = try GameCatalog.registry.games(games)
-        let trainer = try Trainer(config: config, games: gameList)
+        var config = config()
+        let name = runName(config)
+        let runDirectory = URL(fileURLWithPath: runs).absoluteURL.appendingPathComponent(name)
+        let checkpointDirectory = URL(fileURLWithPath: checkpoints).absoluteURL.appendingPathComponent(name)
+        let latest = checkpointDirectory.appendingPathComponent("latest.ckpt")
+        let trainer: Trainer
+        if resume {
+            let checkpoint = try Checkpoint.read(from: latest)
+            config = checkpoint.header.config
+            trainer = try Trainer(resuming: checkpoint, games: try GameCatalog.registry.games(config.games.joined(separator: ",")))
+            print("resuming \(name) from update \(trainer.updates) (\(checkpoint.header.decisions) decisions, "
+                  + String(format: "%.0f s", checkpoint.header.elapsedSeconds) + ")")
+        } else {
+            if FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent("log.jsonl").path) {
+                throw CommandError("run '\(name)' exists in \(runs)/; continue it with --resume --name \(name), or pick another --name")
+            }
+            trainer = try Trainer(config: config, games: gameList)
+        }
+        let log = try RunLog(directory: runDirectory, config: config)
         print("training \(config.architecture.rawValue) width \(config.width) depth \(config.depth) "
-              + "(\(trainer.network.parameterCount) parameters) with \(config.algorithm.rawValue) on \(gameList.count) games; "
-              + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes"))
+              + "(\(trainer.network.parameterCount) parameters) with \(config.algorithm.rawValue) on \(trainer.games.count) games; "
+              + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes") + "; logs in \(runDirectory.path), checkpoints in \(checkpointDirectory.path)")
         let start = Date()
-        let budgetSeconds = minutes * 60
-        var recent = Array(repeating: [Double](), count: gameList.count)
+        let budgetSeconds = minutes * 60 - trainer.earlierSeconds
+        var recent = Array(repeating: [Double](), count: trainer.games.count)
         var lastPrint = Date.distantPast
         while true {
             let elapsed = Date().timeIntervalSince(start)
@@ -106,14 +151,25 @@ struct Train: ParsableCommand {
             // With a step budget the learning rate falls linearly to a tenth (CleanRL anneals to 0).
             let rate = steps.map { config.learningRate * max(0.1, 1 - Float(decided) / Float($0)) } ?? config.learningRate
             let report = try trainer.runUpdate(learningRate: rate)
+            let seconds = trainer.earlierSeconds + Date().timeIntervalSince(start)
             for (game, results) in report.results.enumerated() { recent[game] = Array((recent[game] + results).suffix(200)) }
+            var returns: [String: Double] = [:]
+            for (game, results) in report.results.enumerated() where !results.isEmpty {
+                returns[trainer.games[game].id] = results.reduce(0, +) / Double(results.count)
+            }
+            try log.write(TrainEvent(update: report.update, decisions: report.decisions, games: report.gamesFinished, seconds: seconds,
+                                     decisionsPerSecond: Double(report.decisions) / max(seconds, 1e-9), statistics: report.statistics,
+                                     returns: returns))
+            if trainer.isCheckpointBoundary { try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: latest) }
             if Date().timeIntervalSince(lastPrint) >= 5 {
                 lastPrint = Date()
-                printProgress(report, recent: recent, games: gameList, elapsed: Date().timeIntervalSince(start))
+                printProgress(report, recent: recent, games: trainer.games, elapsed: seconds)
             }
         }
+        try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
         print("\nevaluating (\(evalGames) games per opponent)...")
-        print(evaluationTable(trainer: trainer, games: gameList))
+        print(try evaluationTable(trainer: trainer, log: log))
+        print("\nfinal network: \(checkpointDirectory.path)/final.ckpt; log: \(runDirectory.path)/log.jsonl")
     }
 
     private func printProgress(_ report: Trainer.Report, recent: [[Double]], games: [AnyGame], elapsed: Double) {
@@ -132,10 +188,10 @@ struct Train: ParsableCommand {
     }
 
     /// The final table: every game against random (and MCTS), every task against its optimum.
-    private func evaluationTable(trainer: Trainer, games: [AnyGame]) -> String {
+    private func evaluationTable(trainer: Trainer, log: RunLog) throws -> String {
         var lines = ["game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal"]
-        for game in games {
-            var player = NetworkPlayer(network: trainer.network, hideGameID: config().hideGameID)
+        for game in trainer.games {
+            var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
             var scores: [GameScore] = []
             if game.playerCount == 2 {
                 var random = RandomPlayer()
@@ -148,6 +204,7 @@ struct Train: ParsableCommand {
                 scores.append(Evaluation.task(&player, on: game, episodes: evalGames, seed: 1_000_000))
             }
             for score in scores {
+                try log.write(EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score))
                 let (low, high) = score.interval
                 let steps = game.playerCount == 1 && score.wins > 0
                     ? String(format: "%.1f/%.1f", score.meanSteps, score.meanOptimalSteps) : ""

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A run's directory, `runs/NAME/`: `config.json` (the training config) and `log.jsonl`,
+/// one JSON object per line per event. Logs are the interface between training and
+/// everything after it (plots, tables, analyses), so every line is flushed as written.
+public final class RunLog {
+    public let directory: URL
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+
+    /// Opens (creating if needed) the run directory and appends to its log.
+    public init(directory: URL, config: TrainingConfig) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try pretty.encode(config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        let log = directory.appendingPathComponent("log.jsonl")
+        if !FileManager.default.fileExists(atPath: log.path) {
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+                throw CheckpointError.io("cannot create \(log.path)")
+            }
+        }
+        handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+    }
+
+    /// Appends one event.
+    public func write(_ event: some Encodable) throws {
+        var line = try encoder.encode(event)
+        line.append(0x0A)
+        try handle.write(contentsOf: line)
+    }
+
+    deinit { try? handle.close() }
+}
+
+/// A `train` event: one update.
+public struct TrainEvent: Codable, Sendable {
+    public var event = "train"
+    public var update: Int
+    public var decisions: Int
+    public var games: Int
+    public var seconds: Double
+    public var decisionsPerSecond: Double
+    public var statistics: UpdateStatistics
+    /// Mean learner return per game over the results since the last event (tasks; games
+    /// against random or the pool).
+    public var returns: [String: Double]
+
+    public init(update: Int, decisions: Int, games: Int, seconds: Double, decisionsPerSecond: Double,
+                statistics: UpdateStatistics, returns: [String: Double]) {
+        self.update = update
+        self.decisions = decisions
+        self.games = games
+        self.seconds = seconds
+        self.decisionsPerSecond = decisionsPerSecond
+        self.statistics = statistics
+        self.returns = returns
+    }
+}
+
+/// An `eval` event: a player's score in one game against one opponent.
+public struct EvalEvent: Codable, Sendable {
+    public var event = "eval"
+    public var update: Int
+    public var decisions: Int
+    public var score: GameScore
+    public var lower: Double
+    public var upper: Double
+
+    public init(update: Int, decisions: Int, score: GameScore) {
+        self.update = update
+        self.decisions = decisions
+        self.score = score
+        (lower, upper) = score.interval
+    }
+}
