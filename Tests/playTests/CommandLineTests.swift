@@ -79,6 +79,31 @@ import Games
             return message.contains("unknown game 'chess'") && message.contains("connect-four")
         }
         _ = try Train.parse(["--games", "all"])
+        #expect(throws: (any Error).self) { _ = try Train.parse(["--resume"]) }
+        #expect(throws: (any Error).self) { _ = try Train.parse(["--name", "../x"]) }
+        #expect(throws: (any Error).self) { _ = try Train.parse(["--envs", "0"]) }
+    }
+
+    @Test func aShortRunWritesItsLogAndCheckpointsAndResumes() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let common = ["--games", "tic-tac-toe,maze-7x7", "--width", "16", "--depth", "1", "--envs", "8",
+                      "--decisions-per-update", "128", "--checkpoint-every", "2", "--eval-games", "2", "--eval-mcts", "2",
+                      "--name", "tiny", "--runs", root.appendingPathComponent("runs").path,
+                      "--checkpoints", root.appendingPathComponent("ckpt").path]
+        try Train.parse(common + ["--steps", "600"]).run()
+        let log = try String(contentsOf: root.appendingPathComponent("runs/tiny/log.jsonl"), encoding: .utf8)
+        let events = log.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(events.contains { $0["event"] as? String == "train" })
+        #expect(events.filter { $0["event"] as? String == "eval" }.count == 3, "tic-tac-toe against random and MCTS, maze against its optimum")
+        for file in ["ckpt/tiny/latest.ckpt", "ckpt/tiny/final.ckpt", "runs/tiny/config.json"] {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path), "\(file)")
+        }
+        // The same name again is refused (no lost work); --resume continues it.
+        #expect(throws: (any Error).self) { try Train.parse(common + ["--steps", "600"]).run() }
+        try Train.parse(common + ["--steps", "900", "--resume"]).run()
+        let resumed = try String(contentsOf: root.appendingPathComponent("runs/tiny/log.jsonl"), encoding: .utf8)
+        #expect(resumed.split(separator: "\n").count > events.count)
     }
 }
 
