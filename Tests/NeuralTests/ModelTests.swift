@@ -79,8 +79,10 @@ import Testing
 
     @Test func mlpParameterCountMatchesFormula() {
         let (t, v, h, d, a) = (16, 96, 64, 3, 10)
+        let e = 8  // the default token embedding width at width 64: 64 / 8
         let config = ModelConfig(architecture: .mlp, width: h, depth: d, vocabularySize: v, maxLength: t, actionCount: a)
-        let expected = t * v * h + h + (d - 1) * (h * h + h) + (a * h + a) + (h + 1)
+        #expect(config.embeddingWidth == e)
+        let expected = v * e + t * e * h + h + (d - 1) * (h * h + h) + (a * h + a) + (h + 1)
         #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
     }
 
@@ -95,10 +97,11 @@ import Testing
 
     @Test(arguments: Architecture.allCases)
     func familiesSpanTenToTheFourToTenToTheSeven(architecture: Architecture) {
-        // The lab's scaling range: a small and a large setting of the same family.
-        let small = ModelConfig(architecture: architecture, width: 16, depth: 1, heads: 2, vocabularySize: 96, maxLength: 8, actionCount: 8)
+        // The lab's scaling range: a small and a large setting of the same family, with the
+        // lab's vocabulary (97 tokens) and position grid (16 x 16 = 256).
+        let small = ModelConfig(architecture: architecture, width: 16, depth: 1, heads: 2, vocabularySize: 97, maxLength: 256, actionCount: 8)
         let large = ModelConfig(architecture: architecture, width: architecture == .mlp ? 1536 : 512,
-                                depth: architecture == .mlp ? 4 : 3, heads: 8, vocabularySize: 96, maxLength: 64, actionCount: 8)
+                                depth: architecture == .mlp ? 4 : 3, heads: 8, vocabularySize: 97, maxLength: 256, actionCount: 8)
         let smallCount = PolicyValueNetwork(config: small, seed: 0).parameterCount
         let largeCount = PolicyValueNetwork(config: large, seed: 0).parameterCount
         #expect(smallCount <= 20_000, "smallest \(architecture) has \(smallCount) parameters")

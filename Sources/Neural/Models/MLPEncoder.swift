@@ -1,8 +1,12 @@
-/// The MLP family: a bag of per-position token embeddings (equivalently, a linear
-/// layer on the one-hot sequence), then `depth` layers of ReLU units.
+/// The MLP family: each token's embedding (width D) placed at its position in a flat
+/// vector of maxLength x D (zeros where there is no token), then `depth` layers of ReLU
+/// units. The first layer is a linear layer on the whole laid-out sequence, so it sees
+/// which token is where; factorising it through the shared D-wide token embedding keeps
+/// it at maxLength x D x H parameters instead of maxLength x vocabulary x H.
 ///
-///     h0 = relu(sum_t E[t, token_t] + b0)        (B, H)
-///     h_i = relu(h_{i-1} W_i + b_i)           (B, H), i = 1 ..< depth
+///     x = [E[token at position p] or 0 for p in 0 ..< T]   (B, T * D)
+///     h0 = relu(x W0 + b0)                                (B, H)
+///     h_i = relu(h_{i-1} W_i + b_i)                       (B, H), i = 1 ..< depth
 ///
 /// With `denseFeatures` set the first layer is an ordinary linear layer on dense
 /// inputs instead (the W1 benchmark's network).
@@ -10,13 +14,15 @@ public final class MLPEncoder: FeatureEncoder {
     public let config: ModelConfig
     public var outputWidth: Int { config.width }
 
-    private let inputWeight: ParameterView      // tokens: (T * V, H); dense: (F, H)
+    private let tokenEmbedding: ParameterView?  // tokens: (V, D)
+    private let inputWeight: ParameterView      // tokens: (T * D, H); dense: (F, H)
     private let inputBias: ParameterView        // (H)
     private let hidden: [(weight: ParameterView, bias: ParameterView)]  // (H, H), (H)
 
     // Saved by forward for backward.
     private var input: EncoderInput = .dense(features: [], batch: 0)
-    private var indices: [Int32] = []          // (B, T): t * V + token
+    private let laidOut = FloatBuffer()        // (B, T * D) the first layer's input
+    private let dLaidOut = FloatBuffer()       // (B, T * D)
     private let preActivations: [FloatBuffer]  // depth x (B, H)
     private let activations: [FloatBuffer]     // depth x (B, H)
     private let dActivation = FloatBuffer()    // (B, H) scratch
@@ -28,13 +34,15 @@ public final class MLPEncoder: FeatureEncoder {
         let h = config.width
         if let features = config.denseFeatures {
             let bound = 1 / Float(features).squareRoot()
+            tokenEmbedding = nil
             inputWeight = layout.add("mlp.input.weight", shape: [features, h], initializer: .uniform(bound: bound), decays: true)
             inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .uniform(bound: bound), decays: false)
         } else {
-            // Each example sums maxLength rows, so the bound treats fan-in as the sequence length.
-            let bound = 1 / Float(config.maxLength).squareRoot()
-            inputWeight = layout.add("mlp.embedding", shape: [config.maxLength * config.vocabularySize, h],
-                                     initializer: .uniform(bound: bound), decays: false)
+            let e = config.embeddingWidth
+            tokenEmbedding = layout.add("mlp.token_embedding", shape: [config.vocabularySize, e], initializer: .uniform(bound: 1),
+                                        decays: false)
+            let bound = 1 / Float(config.maxLength * e).squareRoot()
+            inputWeight = layout.add("mlp.input.weight", shape: [config.maxLength * e, h], initializer: .uniform(bound: bound), decays: true)
             inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .constant(0), decays: false)
         }
         let bound = 1 / Float(h).squareRoot()
@@ -55,25 +63,21 @@ public final class MLPEncoder: FeatureEncoder {
         case .tokens(let batch):
             precondition(config.denseFeatures == nil, "this MLP reads dense features, not tokens")
             precondition(batch.length <= config.maxLength, "sequence length \(batch.length) exceeds the model's \(config.maxLength)")
-            let v = config.vocabularySize
-            indices = [Int32](repeating: 0, count: b * batch.length)
+            let (v, e, width) = (config.vocabularySize, config.embeddingWidth, config.maxLength * config.embeddingWidth)
+            let x = reserved(laidOut, b * width)
+            x.update(repeating: 0, count: b * width)
+            let table = p + tokenEmbedding!.offset
             for s in 0..<b {
-                for t in 0..<batch.length {
-                    let token = batch.tokens[s * batch.length + t]
-                    precondition(token >= 0 && Int(token) < v, "token \(token) outside the vocabulary of \(v)")
-                    let position = batch.position(s, t)
+                for t in 0..<batch.length where batch.mask[s * batch.length + t] != 0 {
+                    let token = Int(batch.tokens[s * batch.length + t]), position = batch.position(s, t)
+                    precondition(token >= 0 && token < v, "token \(token) outside the vocabulary of \(v)")
                     precondition(position < config.maxLength, "position \(position) outside the model's \(config.maxLength)")
-                    indices[s * batch.length + t] = Int32(position * v) + token
+                    let row = table + token * e, slot = x + s * width + position * e
+                    for j in 0..<e { slot[j] += row[j] }
                 }
             }
-            indices.withUnsafeBufferPointer { ind in
-                batch.mask.withUnsafeBufferPointer { mask in
-                    embeddingBagForward(out: pre0, indices: ind.baseAddress!, mask: mask.baseAddress!,
-                                        table: p + inputWeight.offset, batch: b, length: batch.length, channels: h)
-                }
-            }
-            let bias = p + inputBias.offset
-            for s in 0..<b { for j in 0..<h { pre0[s * h + j] += bias[j] } }
+            linearForward(out: pre0, inp: x, weight: p + inputWeight.offset, bias: p + inputBias.offset,
+                          rows: b, inFeatures: width, outFeatures: h)
         case .dense(let features, _):
             guard let f = config.denseFeatures else { preconditionFailure("this MLP reads tokens, not dense features") }
             precondition(features.count == b * f, "dense input has \(features.count) values, expected \(b * f)")
@@ -111,12 +115,17 @@ public final class MLPEncoder: FeatureEncoder {
         // dPre now holds the gradient of the first layer's pre-activation.
         switch input {
         case .tokens(let batch):
-            let dbias = g + inputBias.offset
-            for s in 0..<b { for j in 0..<h { dbias[j] += dPre[s * h + j] } }
-            indices.withUnsafeBufferPointer { ind in
-                batch.mask.withUnsafeBufferPointer { mask in
-                    embeddingBagBackward(dtable: g + inputWeight.offset, dout: dPre, indices: ind.baseAddress!,
-                                         mask: mask.baseAddress!, batch: b, length: batch.length, channels: h)
+            let (e, width) = (config.embeddingWidth, config.maxLength * config.embeddingWidth)
+            let dx = reserved(dLaidOut, b * width)
+            dx.update(repeating: 0, count: b * width)
+            linearBackward(dinp: dx, dweight: g + inputWeight.offset, dbias: g + inputBias.offset, dout: dPre,
+                           inp: laidOut.pointer, weight: p + inputWeight.offset, rows: b, inFeatures: width, outFeatures: h)
+            let dtable = g + tokenEmbedding!.offset
+            for s in 0..<b {
+                for t in 0..<batch.length where batch.mask[s * batch.length + t] != 0 {
+                    let token = Int(batch.tokens[s * batch.length + t]), position = batch.position(s, t)
+                    let row = dtable + token * e, slot = dx + s * width + position * e
+                    for j in 0..<e { row[j] += slot[j] }
                 }
             }
         case .dense(let features, _):

@@ -26,6 +26,13 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     public var denseFeatures: Int?
     /// Number of logits of the fixed policy head.
     public var actionCount: Int
+    /// MLP only: the width of the token embedding placed at each position before the first
+    /// layer (nil: `defaultTokenEmbeddingWidth`).
+    public var tokenEmbeddingWidth: Int?
+
+    /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
+    /// so the input layer (maxLength x this x width) stays small at every width.
+    public var embeddingWidth: Int { tokenEmbeddingWidth ?? min(16, max(4, width / 8)) }
 
     public init(architecture: Architecture, width: Int, depth: Int, heads: Int = 4, feedForwardMultiple: Int = 4,
                 vocabularySize: Int, maxLength: Int, denseFeatures: Int? = nil, actionCount: Int) {
@@ -47,6 +54,7 @@ public struct ModelConfig: Sendable, Hashable, Codable {
         if vocabularySize < 1 { return "vocabulary size must be at least 1 (got \(vocabularySize))" }
         if maxLength < 1 { return "max length must be at least 1 (got \(maxLength))" }
         if actionCount < 1 { return "action count must be at least 1 (got \(actionCount))" }
+        if embeddingWidth < 1 { return "token embedding width must be at least 1 (got \(embeddingWidth))" }
         if architecture == .transformer {
             if heads < 1 || width % heads != 0 { return "heads (\(heads)) must divide width (\(width))" }
             if denseFeatures != nil { return "the transformer reads tokens, not dense features" }
