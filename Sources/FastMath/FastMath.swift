@@ -58,3 +58,39 @@ public func fastSquareRoot(_ input: Float) -> Float {
     y = y * (1.5 - half * y * y)
     return x * y
 }
+
+/// y[0..<n] += a * x[0..<n], eight lanes at a time (short vectors inside loops that
+/// BLAS calls would cost more than they save).
+@inlinable @inline(__always)
+public func simdAxpy(_ n: Int, _ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    let scale = SIMD8<Float>(repeating: a)
+    var i = 0
+    while i + 8 <= n {
+        let vx = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        let vy = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: vy + scale * vx, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {
+        y[i] += a * x[i]
+        i += 1
+    }
+}
+
+/// The dot product of x[0..<n] and y[0..<n], eight lanes at a time (a fixed summation
+/// order, so results are the same on every run).
+@inlinable @inline(__always)
+public func simdDot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
+    var sum = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        sum += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var total = sum.sum()
+    while i < n {
+        total += x[i] * y[i]
+        i += 1
+    }
+    return total
+}

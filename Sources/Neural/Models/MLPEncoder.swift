@@ -1,6 +1,8 @@
+import FastMath
+
 /// The MLP family: each token's embedding (width D) placed at its position in a flat
 /// vector of maxLength x D (zeros where there is no token), then `depth` layers of ReLU
-/// units. The first layer is a linear layer on the whole laid-out sequence, so it sees
+/// units. (The first product is computed over the present tokens only.) The first layer is a linear layer on the whole laid-out sequence, so it sees
 /// which token is where; factorising it through the shared D-wide token embedding keeps
 /// it at maxLength x D x H parameters instead of maxLength x vocabulary x H.
 ///
@@ -21,8 +23,6 @@ public final class MLPEncoder: FeatureEncoder {
 
     // Saved by forward for backward.
     private var input: EncoderInput = .dense(features: [], batch: 0)
-    private let laidOut = FloatBuffer()        // (B, T * D) the first layer's input
-    private let dLaidOut = FloatBuffer()       // (B, T * D)
     private let preActivations: [FloatBuffer]  // depth x (B, H)
     private let activations: [FloatBuffer]     // depth x (B, H)
     private let dActivation = FloatBuffer()    // (B, H) scratch
@@ -63,21 +63,21 @@ public final class MLPEncoder: FeatureEncoder {
         case .tokens(let batch):
             precondition(config.denseFeatures == nil, "this MLP reads dense features, not tokens")
             precondition(batch.length <= config.maxLength, "sequence length \(batch.length) exceeds the model's \(config.maxLength)")
-            let (v, e, width) = (config.vocabularySize, config.embeddingWidth, config.maxLength * config.embeddingWidth)
-            let x = reserved(laidOut, b * width)
-            x.update(repeating: 0, count: b * width)
-            let table = p + tokenEmbedding!.offset
-            for s in 0..<b {
-                for t in 0..<batch.length where batch.mask[s * batch.length + t] != 0 {
-                    let token = Int(batch.tokens[s * batch.length + t]), position = batch.position(s, t)
-                    precondition(token >= 0 && token < v, "token \(token) outside the vocabulary of \(v)")
-                    precondition(position < config.maxLength, "position \(position) outside the model's \(config.maxLength)")
-                    let row = table + token * e, slot = x + s * width + position * e
-                    for j in 0..<e { slot[j] += row[j] }
-                }
+            let (v, e) = (config.vocabularySize, config.embeddingWidth)
+            // x W0 with x mostly zeros: only the present tokens' rows of W0 are visited,
+            // each weighted by the token's embedding (T x D x H multiply-adds per example
+            // instead of maxLength x D x H for the dense product).
+            let table = p + tokenEmbedding!.offset, weight = p + inputWeight.offset, bias = p + inputBias.offset
+            let maxLength = config.maxLength
+            forEachToken(batch) { s, t, token, position in
+                precondition(token >= 0 && token < v, "token \(token) outside the vocabulary of \(v)")
+                precondition(position >= 0 && position < maxLength, "position \(position) outside the model's \(maxLength)")
+                let out = pre0 + s * h, embedding = table + token * e
+                for k in 0..<e { simdAxpy(h, embedding[k], weight + (position * e + k) * h, out) }
+            } startingSequence: { s in
+                (pre0 + s * h).update(from: bias, count: h)
             }
-            linearForward(out: pre0, inp: x, weight: p + inputWeight.offset, bias: p + inputBias.offset,
-                          rows: b, inFeatures: width, outFeatures: h)
+
         case .dense(let features, _):
             guard let f = config.denseFeatures else { preconditionFailure("this MLP reads tokens, not dense features") }
             precondition(features.count == b * f, "dense input has \(features.count) values, expected \(b * f)")
@@ -115,24 +115,49 @@ public final class MLPEncoder: FeatureEncoder {
         // dPre now holds the gradient of the first layer's pre-activation.
         switch input {
         case .tokens(let batch):
-            let (e, width) = (config.embeddingWidth, config.maxLength * config.embeddingWidth)
-            let dx = reserved(dLaidOut, b * width)
-            dx.update(repeating: 0, count: b * width)
-            linearBackward(dinp: dx, dweight: g + inputWeight.offset, dbias: g + inputBias.offset, dout: dPre,
-                           inp: laidOut.pointer, weight: p + inputWeight.offset, rows: b, inFeatures: width, outFeatures: h)
-            let dtable = g + tokenEmbedding!.offset
-            for s in 0..<b {
-                for t in 0..<batch.length where batch.mask[s * batch.length + t] != 0 {
-                    let token = Int(batch.tokens[s * batch.length + t]), position = batch.position(s, t)
-                    let row = dtable + token * e, slot = dx + s * width + position * e
-                    for j in 0..<e { row[j] += slot[j] }
+            let e = config.embeddingWidth
+            let table = p + tokenEmbedding!.offset, weight = p + inputWeight.offset
+            let dtable = g + tokenEmbedding!.offset, dweight = g + inputWeight.offset, dbias = g + inputBias.offset
+            forEachToken(batch) { s, t, token, position in
+                let d = dPre + s * h, embedding = table + token * e, dembedding = dtable + token * e
+                for k in 0..<e {
+                    let offset = (position * e + k) * h
+                    simdAxpy(h, embedding[k], d, dweight + offset)
+                    dembedding[k] += simdDot(h, weight + offset, d)
                 }
+            } startingSequence: { s in
+                simdAxpy(h, 1, dPre + s * h, dbias)
             }
         case .dense(let features, _):
             features.withUnsafeBufferPointer {
                 linearBackward(dinp: nil, dweight: g + inputWeight.offset, dbias: g + inputBias.offset, dout: dPre,
                                inp: $0.baseAddress!, weight: p + inputWeight.offset,
                                rows: b, inFeatures: config.denseFeatures!, outFeatures: h)
+            }
+        }
+    }
+
+    /// Calls `body(sequence, index, token, position)` for every real token of `batch`, and
+    /// `startingSequence(s)` before the tokens of sequence s (array reads hoisted out of
+    /// the hot loops).
+    @inline(__always)
+    private func forEachToken(_ batch: TokenBatch, _ body: (Int, Int, Int, Int) -> Void, startingSequence: (Int) -> Void) {
+        let length = batch.length
+        batch.tokens.withUnsafeBufferPointer { tokens in
+            batch.mask.withUnsafeBufferPointer { mask in
+                func visit(_ position: (Int) -> Int) {
+                    for s in 0..<batch.batch {
+                        startingSequence(s)
+                        for t in 0..<length where mask[s * length + t] != 0 {
+                            body(s, t, Int(tokens[s * length + t]), position(s * length + t))
+                        }
+                    }
+                }
+                if let positions = batch.positions {
+                    positions.withUnsafeBufferPointer { ids in visit { Int(ids[$0]) } }
+                } else {
+                    visit { $0 % length }
+                }
             }
         }
     }
