@@ -149,3 +149,15 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension TextPolicyNetwork {
+    /// The network saved in `checkpoint`, ready to play (its training config tells how it
+    /// reads observations, e.g. without the id line).
+    public static func load(from checkpoint: Checkpoint) throws(CheckpointError) -> TextPolicyNetwork {
+        let config = checkpoint.header.config
+        if let problem = config.model.problem { throw .badHeader(problem) }
+        let network = TextPolicyNetwork(config: config.model, seed: 0)
+        do { try network.store.restore(serialized: checkpoint.network) } catch { throw .mismatch(error.description) }
+        return network
+    }
+}

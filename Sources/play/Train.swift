@@ -205,12 +205,7 @@ struct Train: ParsableCommand {
             }
             for score in scores {
                 try log.write(EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score))
-                let (low, high) = score.interval
-                let steps = game.playerCount == 1 && score.wins > 0
-                    ? String(format: "%.1f/%.1f", score.meanSteps, score.meanOptimalSteps) : ""
-                lines.append(score.game.padding(20) + score.opponent.padding(11)
-                             + String(format: "%5d %5d %5d %5d   %.2f (%.2f-%.2f)   ", score.games, score.wins, score.draws,
-                                      score.losses, score.score, low, high) + steps)
+                lines.append(Evaluate.row(score, task: game.playerCount == 1))
             }
         }
         return lines.joined(separator: "\n")

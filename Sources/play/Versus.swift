@@ -15,7 +15,7 @@ struct Versus: ParsableCommand {
     @Argument(help: "A game id (see `play games`).")
     var game: String
 
-    @Option(help: "The opponent: random, greedy, mcts:N (N simulations per move) or minimax (small games only).")
+    @Option(help: "The opponent: random, greedy, mcts:N (N simulations per move), minimax (small games only) or checkpoint:PATH.")
     var opponent: String = "mcts:200"
 
     @Option(help: "Which side you play in two-player games: first or second.")
@@ -31,15 +31,13 @@ struct Versus: ParsableCommand {
     func validate() throws {
         let entry: GameEntry
         do { entry = try GameCatalog.registry.entry(game) } catch { throw ValidationError(error.description) }
-        do { _ = try BaselinePlayers.player(named: opponent, minimaxAllowed: entry.minimaxFeasible) } catch {
-            throw ValidationError(error.description)
-        }
+        try PlayerSpec.check(opponent, for: entry)
     }
 
     func run() throws {
         let entry = try GameCatalog.registry.entry(game)
         var session = VersusSession(game: entry.make(),
-                                    opponent: try BaselinePlayers.player(named: opponent, minimaxAllowed: entry.minimaxFeasible),
+                                    opponent: try PlayerSpec.player(named: opponent, for: entry),
                                     humanPlayer: side == .first ? 0 : 1, seed: seed)
         session.run(input: { readLine() }, output: { text in
             print(text, terminator: text == VersusSession.prompt ? "" : "\n")

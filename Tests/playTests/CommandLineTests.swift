@@ -104,6 +104,19 @@ import Games
         try Train.parse(common + ["--steps", "900", "--resume"]).run()
         let resumed = try String(contentsOf: root.appendingPathComponent("runs/tiny/log.jsonl"), encoding: .utf8)
         #expect(resumed.split(separator: "\n").count > events.count)
+        // The saved network plays: evaluation (also on a game it never saw) and versus.
+        let final = root.appendingPathComponent("ckpt/tiny/final.ckpt").path
+        try Evaluate.parse(["--checkpoint", final, "--games", "tic-tac-toe,connect-four,lava-7x7", "--opponent", "random,greedy",
+                            "--games-per-pair", "4"]).run()
+        let evalLog = try String(contentsOfFile: final + ".eval.jsonl", encoding: .utf8)
+        #expect(evalLog.split(separator: "\n").count == 5, "two games against two opponents, one task")
+        var session = VersusSession(game: try GameCatalog.registry.game("tic-tac-toe"),
+                                    opponent: try PlayerSpec.player(named: "checkpoint:" + final, for: try GameCatalog.registry.entry("tic-tac-toe")),
+                                    humanPlayer: 1, seed: 2)
+        var transcript: [String] = []
+        _ = session.run(input: { nil }, output: { transcript.append($0) })
+        #expect(transcript.contains { $0.hasPrefix("checkpoint plays ") })
+        #expect(throws: (any Error).self) { _ = try Evaluate.parse(["--checkpoint", root.appendingPathComponent("missing.ckpt").path]) }
     }
 }
 

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import GameKit
+import Games
+import RL
+
+/// Opponent names the command line takes: the baselines, or `checkpoint:PATH` (a trained network).
+enum PlayerSpec {
+    static let help = "random, greedy, mcts:N, minimax (small games) or checkpoint:PATH"
+
+    /// The player called `name` for `entry`'s game.
+    static func player(named name: String, for entry: GameEntry) throws -> any GamePlayer {
+        if name.hasPrefix("checkpoint:") {
+            let path = String(name.dropFirst("checkpoint:".count))
+            let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path))
+            return NetworkPlayer(network: try TextPolicyNetwork.load(from: checkpoint),
+                                 hideGameID: checkpoint.header.config.hideGameID, name: "checkpoint")
+        }
+        return try BaselinePlayers.player(named: name, minimaxAllowed: entry.minimaxFeasible)
+    }
+
+    /// Checks a name without loading anything heavy (for `validate`).
+    static func check(_ name: String, for entry: GameEntry) throws {
+        if name.hasPrefix("checkpoint:") {
+            let path = String(name.dropFirst("checkpoint:".count))
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no checkpoint at \(path)") }
+            return
+        }
+        do { _ = try BaselinePlayers.player(named: name, minimaxAllowed: entry.minimaxFeasible) } catch {
+            throw ValidationError(error.description + " (or checkpoint:PATH)")
+        }
+    }
+}
+
+/// `play eval --checkpoint PATH`: a trained network against baselines, with confidence intervals.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a trained network (a checkpoint) against baseline players, with 95% confidence intervals.")
+
+    @Option(help: "A checkpoint file (Checkpoints/NAME/final.ckpt or latest.ckpt).")
+    var checkpoint: String
+
+    @Option(help: "'all', comma-separated game ids, or 'trained' for the checkpoint's own games.")
+    var games: String = "trained"
+
+    @Option(help: "Opponents, comma-separated: random, greedy, mcts:N, minimax. Tasks are always scored against their optimum.")
+    var opponent: String = "random"
+
+    @Option(help: "Games per game and opponent (task episodes per task).")
+    var gamesPerPair: Int = 100
+
+    @Option(help: "Seed of the games' levels and the opponents' choices.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Where to append the results as JSON lines (default: beside the checkpoint, <checkpoint>.eval.jsonl).")
+    var log: String?
+
+    func validate() throws {
+        guard gamesPerPair >= 1 else { throw ValidationError("--games-per-pair must be at least 1 (got \(gamesPerPair)).") }
+        guard FileManager.default.fileExists(atPath: checkpoint) else { throw ValidationError("no checkpoint at \(checkpoint)") }
+        if games != "trained" { do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) } }
+        for name in opponent.split(separator: ",") {
+            try PlayerSpec.check(String(name), for: GameCatalog.registry.entry("connect-four"))
+        }
+    }
+
+    func run() throws {
+        let file = try Checkpoint.read(from: URL(fileURLWithPath: checkpoint))
+        let network = try TextPolicyNetwork.load(from: file)
+        let config = file.header.config
+        let list = try GameCatalog.registry.games(games == "trained" ? config.games.joined(separator: ",") : games)
+        let logURL = URL(fileURLWithPath: log ?? checkpoint + ".eval.jsonl")
+        if !FileManager.default.fileExists(atPath: logURL.path) {
+            guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else { throw CommandError("cannot create \(logURL.path)") }
+        }
+        let handle = try FileHandle(forWritingTo: logURL)
+        try handle.seekToEnd()
+        defer { try? handle.close() }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print("game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal")
+        for game in list {
+            let entry = try GameCatalog.registry.entry(game.id)
+            var player = NetworkPlayer(network: network, hideGameID: config.hideGameID)
+            var scores: [GameScore] = []
+            if game.playerCount == 1 {
+                scores.append(Evaluation.task(&player, on: game, episodes: gamesPerPair, seed: seed))
+            } else {
+                for name in opponent.split(separator: ",").map(String.init) {
+                    var other = try PlayerSpec.player(named: name, for: entry)
+                    scores.append(Evaluation.match(&player, against: &other, in: game, games: gamesPerPair, seed: seed))
+                }
+            }
+            for score in scores {
+                var line = try encoder.encode(EvalEvent(update: file.header.updates, decisions: file.header.decisions, score: score))
+                line.append(0x0A)
+                try handle.write(contentsOf: line)
+                print(Self.row(score, task: game.playerCount == 1))
+            }
+        }
+        print("\nresults appended to \(logURL.path)")
+    }
+
+    /// One table row.
+    static func row(_ score: GameScore, task: Bool) -> String {
+        let (low, high) = score.interval
+        let steps = task && score.wins > 0 ? String(format: "%.1f/%.1f", score.meanSteps, score.meanOptimalSteps) : ""
+        return score.game.padding(20) + score.opponent.padding(11)
+            + String(format: "%5d %5d %5d %5d   %.2f (%.2f-%.2f)   ", score.games, score.wins, score.draws, score.losses,
+                     score.score, low, high) + steps
+    }
+}
