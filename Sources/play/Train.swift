@@ -140,6 +140,8 @@ struct Train: ParsableCommand {
         print("training \(config.architecture.rawValue) width \(config.width) depth \(config.depth) "
               + "(\(trainer.network.parameterCount) parameters) with \(config.algorithm.rawValue) on \(trainer.games.count) games; "
               + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes") + "; logs in \(runDirectory.path), checkpoints in \(checkpointDirectory.path)")
+        print("progress every 10 s; per game, the mean return of its last 200 finished games against random or the pool "
+              + "(+1 win, -1 loss; tasks: the reward, 0 to 1)")
         let start = Date()
         let budgetSeconds = minutes * 60 - trainer.earlierSeconds
         var recent = Array(repeating: [Double](), count: trainer.games.count)
@@ -161,7 +163,7 @@ struct Train: ParsableCommand {
                                      decisionsPerSecond: Double(report.decisions) / max(seconds, 1e-9), statistics: report.statistics,
                                      returns: returns))
             if trainer.isCheckpointBoundary { try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: latest) }
-            if Date().timeIntervalSince(lastPrint) >= 5 {
+            if Date().timeIntervalSince(lastPrint) >= 10 {
                 lastPrint = Date()
                 printProgress(report, recent: recent, games: trainer.games, elapsed: seconds)
             }
@@ -176,15 +178,21 @@ struct Train: ParsableCommand {
         let rate = Double(report.decisions) / max(elapsed, 1e-9)
         let remaining = steps.map { Double($0 - report.decisions) / max(rate, 1e-9) } ?? max(0, minutes * 60 - elapsed)
         let s = report.statistics
-        print(String(format: "update %d  decisions %d  %.0f/s  games %d  elapsed %.0fs  left %.0fs  entropy %.3f  kl %.4f  clip %.2f  value loss %.3f",
+        print(String(format: "\nupdate %d  decisions %d  %.0f/s  games %d  elapsed %.0fs  left %.0fs  entropy %.3f  kl %.4f  clip %.2f  value loss %.3f",
                      report.update, report.decisions, rate, report.gamesFinished, elapsed, remaining,
                      s.entropy, s.approximateKL, s.clipFraction, s.valueLoss))
-        let scores = games.indices.compactMap { index -> String? in
-            guard !recent[index].isEmpty else { return nil }
-            let mean = recent[index].reduce(0, +) / Double(recent[index].count)
-            return "\(games[index].id) \(String(format: "%+.2f", mean))"
+        // Per game: the mean learner return over its last (up to 200) finished games against
+        // random or the pool (tasks: the reward), laid out in columns that fit a terminal.
+        let cells = games.indices.map { index -> String in
+            let value = recent[index].isEmpty ? "    -" : String(format: "%+.2f", recent[index].reduce(0, +) / Double(recent[index].count))
+            return games[index].id.padding(17) + value
         }
-        if !scores.isEmpty { print("  recent return (tasks; games against random or the pool): " + scores.joined(separator: "  ")) }
+        var row = "  "
+        for cell in cells {
+            if row.count + cell.count > 100 { print(row); row = "  " }
+            row += cell + "   "
+        }
+        if row.count > 2 { print(row) }
     }
 
     /// The final table: every game against random (and MCTS), every task against its optimum.
