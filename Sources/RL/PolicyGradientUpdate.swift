@@ -1,3 +1,4 @@
+import Dispatch
 import GameKit
 import Neural
 
@@ -29,8 +30,8 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
 public final class PolicyGradientUpdate {
     public let config: TrainingConfig
     public var optimizer: AdamW
-    private var builder = PolicyBatchBuilder()
-    private let logp = FloatBuffer(), dlogp = FloatBuffer(), dlogits = FloatBuffer(), dvalues = FloatBuffer()
+    /// One per thread; the first works on the learner's network itself.
+    private var workers: [GradientWorker] = []
 
     public init(config: TrainingConfig) {
         self.config = config
@@ -84,8 +85,70 @@ public final class PolicyGradientUpdate {
         return statistics
     }
 
-    /// One gradient step on one minibatch.
+    /// One gradient step on one minibatch: each worker computes the gradient of its share
+    /// (the first on `network` itself, the others on copies), the gradients are summed in
+    /// worker order (so the result depends on the thread count, not on timing), then
+    /// clipped and applied once.
     private func minibatchStep(_ network: TextPolicyNetwork, _ part: [Decision], _ advantages: [Float], ppo: Bool) throws(EncodingError) -> UpdateStatistics {
+        let count = min(config.threads, part.count)
+        while workers.count < count {
+            workers.append(GradientWorker(network: workers.isEmpty ? network : TextPolicyNetwork(config: network.config, seed: 0)))
+        }
+        for worker in workers.dropFirst().prefix(count - 1) {
+            worker.network.store.parameters.update(from: network.store.parameters, count: network.store.count)
+        }
+        let shares = (0..<count).map { i in (i * part.count / count)..<((i + 1) * part.count / count) }
+        let active = Array(workers.prefix(count))
+        let config = self.config
+        let results = UnsafeResults(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            let range = shares[i]
+            results.set(i, Result { () throws(EncodingError) -> UpdateStatistics in
+                try active[i].gradient(Array(part[range]), Array(advantages[range]), weight: Float(range.count) / Float(part.count),
+                                       config: config, ppo: ppo)
+            })
+        }
+        var total = UpdateStatistics(decisions: part.count)
+        let g = network.store.gradients
+        for (i, worker) in active.enumerated() {
+            let statistics = try results.get(i)
+            let weight = Float(shares[i].count) / Float(part.count)
+            total.policyLoss += weight * statistics.policyLoss
+            total.valueLoss += weight * statistics.valueLoss
+            total.entropy += weight * statistics.entropy
+            total.approximateKL += weight * statistics.approximateKL
+            total.clipFraction += weight * statistics.clipFraction
+            if i > 0 {
+                let other = worker.network.store.gradients
+                for j in 0..<network.store.count { g[j] += other[j] }
+            }
+        }
+        total.gradientNorm = network.store.clipGradientNorm(config.maxGradientNorm)
+        optimizer.update(network.store)
+        return total
+    }
+}
+
+/// The results of the workers of one step, each written by its own thread only.
+private final class UnsafeResults: @unchecked Sendable {
+    private var results: [Result<UpdateStatistics, EncodingError>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ result: Result<UpdateStatistics, EncodingError>) { results[index] = result }
+    func get(_ index: Int) throws(EncodingError) -> UpdateStatistics { try results[index]!.get() }
+}
+
+/// One thread's share of a gradient step: its network (a copy of the learner's, or the
+/// learner itself), a batch builder and the loss buffers. Used by one thread at a time.
+final class GradientWorker: @unchecked Sendable {
+    let network: TextPolicyNetwork
+    private var builder = PolicyBatchBuilder()
+    private let logp = FloatBuffer(), dlogp = FloatBuffer(), dlogits = FloatBuffer(), dvalues = FloatBuffer()
+
+    init(network: TextPolicyNetwork) { self.network = network }
+
+    /// Zeroes the network's gradients and fills them with `weight` times the gradient of
+    /// the loss over `part` (so the weighted shares add up to the whole minibatch's mean).
+    func gradient(_ part: [Decision], _ advantages: [Float], weight: Float, config: TrainingConfig, ppo: Bool) throws(EncodingError) -> UpdateStatistics {
         let batch = try builder.batch(part.map(\.observation), actions: part.map(\.actions))
         let g = batch.batch, n = batch.actionCount
         let out = network.forward(batch)
@@ -104,23 +167,21 @@ public final class PolicyGradientUpdate {
                 result.approximateKL = stats.approximateKL
                 result.clipFraction = stats.clipFraction
                 ppoClippedLossBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, actions: chosen, oldLogp: oldLogp,
-                                       advantages: advantages, groups: g, clip: config.clip, scale: 1)
+                                       advantages: advantages, groups: g, clip: config.clip, scale: weight)
             } else {
                 result.policyLoss = policyGradientLossForward(logp: logp.pointer, offsets: offsets, actions: chosen,
                                                               advantages: advantages, groups: g)
                 policyGradientLossBackward(dlogp: dlogp.pointer, offsets: offsets, actions: chosen, advantages: advantages,
-                                           groups: g, scale: 1)
+                                           groups: g, scale: weight)
             }
             result.entropy = entropyForward(logp: logp.pointer, offsets: offsets, groups: g)
-            entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g, scale: -config.entropyCoefficient)
+            entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g, scale: -config.entropyCoefficient * weight)
             raggedLogSoftmaxBackward(dlogits: dlogits.pointer, dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g)
         }
         result.valueLoss = valueLossForward(values: out.values, returns: targets, oldValues: nil, count: g)
         valueLossBackward(dvalues: dvalues.pointer, values: out.values, returns: targets, oldValues: nil, count: g,
-                          scale: config.valueCoefficient)
+                          scale: config.valueCoefficient * weight)
         network.backward(dLogits: dlogits.pointer, dValues: dvalues.pointer)
-        result.gradientNorm = network.store.clipGradientNorm(config.maxGradientNorm)
-        optimizer.update(network.store)
         return result
     }
 }

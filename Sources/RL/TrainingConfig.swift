@@ -38,6 +38,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// keeps the newest `poolSize`.
     public var snapshotEvery = 5
     public var poolSize = 8
+    /// Threads that share each gradient step (data parallel; the same seed and thread
+    /// count give the same run).
+    public var threads = 2
     /// Updates between checkpoints; at each one every game in play restarts (see `Checkpoint`).
     public var checkpointEvery = 25
 
@@ -59,6 +62,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
             return "self-play and random-opponent shares must lie in [0, 1]"
         }
         if snapshotEvery < 1 || poolSize < 1 { return "snapshot interval and pool size must be at least 1" }
+        if !(1...64).contains(threads) { return "threads must be between 1 and 64 (got \(threads))" }
         if checkpointEvery < 1 { return "checkpoint interval must be at least 1 update (got \(checkpointEvery))" }
         return nil
     }

@@ -52,6 +52,9 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "Threads sharing each gradient step (the same seed and thread count give the same run).")
+    var threads: Int = 2
+
     @Flag(help: "Hide the game's id line from the network's observations.")
     var hideGameID = false
 
@@ -105,6 +108,7 @@ struct Train: ParsableCommand {
         config.hideGameID = hideGameID
         config.randomOpponentShare = randomOpponents
         config.checkpointEvery = checkpointEvery
+        config.threads = threads
         return config
     }
 

@@ -37,8 +37,9 @@ import Neural
         for (a, b) in zip(normalised, [-1, 1, -1, 1] as [Float]) { #expect(abs(a - b) < 1e-5) }
     }
 
-    func shortRun(seed: UInt64) throws -> (Trainer, [Float]) {
+    func shortRun(seed: UInt64, threads: Int = 2) throws -> (Trainer, [Float]) {
         var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
+        config.threads = threads
         config.width = 16
         config.depth = 1
         config.environments = 8
@@ -58,6 +59,10 @@ import Neural
         #expect(first != other)
         #expect(a.pool.count == 3, "a snapshot joins the pool every update here")
         #expect(a.rollouts.decisions >= 3 * 128)
+        // One thread computes the same updates up to the order of float sums.
+        let (_, single) = try shortRun(seed: 4, threads: 1)
+        let largest = zip(first, single).map { abs($0 - $1) }.max() ?? 0
+        #expect(largest < 1e-3, "1 and 2 threads differ by up to \(largest)")
     }
 
     @Test func badConfigsAndUnreadableGamesAreRefused() throws {
