@@ -70,6 +70,8 @@ public struct EvalEvent: Codable, Sendable {
     public var score: GameScore
     public var lower: Double
     public var upper: Double
+    /// Training time when it was taken (periodic evaluations).
+    public var seconds: Double?
 
     public init(update: Int, decisions: Int, score: GameScore) {
         self.update = update

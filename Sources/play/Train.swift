@@ -58,6 +58,15 @@ struct Train: ParsableCommand {
     @Flag(help: "Hide the game's id line from the network's observations.")
     var hideGameID = false
 
+    @Option(help: "Seconds of training between evaluations against random (0: only the final one).")
+    var evalEvery: Double = 60
+
+    @Option(help: "Games per game in those periodic evaluations.")
+    var evalQuick: Int = 100
+
+    @Option(help: "Stop once every game scores at least this in a periodic evaluation (e.g. 0.95).")
+    var stopScore: Double?
+
     @Option(help: "Games (or task episodes) per game and opponent in the final evaluation.")
     var evalGames: Int = 100
 
@@ -92,6 +101,8 @@ struct Train: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
         if let problem = config().problem { throw ValidationError(problem) }
         guard evalGames >= 1, evalMCTS >= 0 else { throw ValidationError("--eval-games must be at least 1 and --eval-mcts at least 0.") }
+        guard evalEvery >= 0, evalQuick >= 1 else { throw ValidationError("--eval-every must be at least 0 and --eval-quick at least 1.") }
+        if let stopScore, !(0...1).contains(stopScore) { throw ValidationError("--stop-score must lie in [0, 1] (got \(stopScore)).") }
     }
 
     func config() -> TrainingConfig {
@@ -150,6 +161,7 @@ struct Train: ParsableCommand {
         let budgetSeconds = minutes * 60 - trainer.earlierSeconds
         var recent = Array(repeating: [Double](), count: trainer.games.count)
         var lastPrint = Date.distantPast
+        var lastEval = Date()
         while true {
             let elapsed = Date().timeIntervalSince(start)
             let decided = trainer.rollouts.decisions
@@ -167,6 +179,18 @@ struct Train: ParsableCommand {
                                      decisionsPerSecond: Double(report.decisions) / max(seconds, 1e-9), statistics: report.statistics,
                                      returns: returns))
             if trainer.isCheckpointBoundary { try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: latest) }
+            if evalEvery > 0 && Date().timeIntervalSince(lastEval) >= evalEvery {
+                let scores = try quickEvaluation(trainer: trainer, log: log, seconds: seconds)
+                lastEval = Date()
+                print(String(format: "evaluation at %.0f s (%d decisions), greedy against random, %d games each:", seconds,
+                             trainer.rollouts.decisions, evalQuick))
+                printColumns(scores.map { $0.game.padding(17) + String(format: "%.2f", $0.score) })
+                if let stopScore, scores.allSatisfy({ $0.score >= stopScore }) {
+                    print(String(format: "every game reached %.2f after %.1f s of training (%d decisions): stopping", stopScore, seconds,
+                                 trainer.rollouts.decisions))
+                    break
+                }
+            }
             if Date().timeIntervalSince(lastPrint) >= 10 {
                 lastPrint = Date()
                 printProgress(report, recent: recent, games: trainer.games, elapsed: seconds)
@@ -191,12 +215,36 @@ struct Train: ParsableCommand {
             let value = recent[index].isEmpty ? "    -" : String(format: "%+.2f", recent[index].reduce(0, +) / Double(recent[index].count))
             return games[index].id.padding(17) + value
         }
+        printColumns(cells)
+    }
+
+    /// Prints cells in rows that fit a terminal.
+    private func printColumns(_ cells: [String]) {
         var row = "  "
         for cell in cells {
             if row.count + cell.count > 100 { print(row); row = "  " }
             row += cell + "   "
         }
         if row.count > 2 { print(row) }
+    }
+
+    /// Every game against random (tasks: against their optimum), `evalQuick` games each,
+    /// logged as `eval` events with the training time.
+    private func quickEvaluation(trainer: Trainer, log: RunLog, seconds: Double) throws -> [GameScore] {
+        var scores: [GameScore] = []
+        for game in trainer.games {
+            var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
+            if game.playerCount == 2 {
+                var random = RandomPlayer()
+                scores.append(Evaluation.match(&player, against: &random, in: game, games: evalQuick, seed: 17))
+            } else {
+                scores.append(Evaluation.task(&player, on: game, episodes: evalQuick, seed: 2_000_000))
+            }
+            var event = EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: scores[scores.count - 1])
+            event.seconds = seconds
+            try log.write(event)
+        }
+        return scores
     }
 
     /// The final table: every game against random (and MCTS), every task against its optimum.
