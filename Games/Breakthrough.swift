@@ -151,13 +151,7 @@ public struct Breakthrough: Game {
         state.mover ^= 1
     }
 
-    public func returns(in state: State) -> [Double]? {
-        switch state.winner {
-        case 1: [1, -1]
-        case 2: [-1, 1]
-        default: nil
-        }
-    }
+    public func returns(in state: State) -> [Double]? { TwoPlayerReturns.forWinner(state.winner) }
 
     public func actionText(_ action: Int, in state: State, notation: Notation) -> String {
         let (from, to) = cells(of: action, mover: state.mover)

@@ -305,8 +305,7 @@ public struct GoLite: Game {
     public func returns(in state: State) -> [Double]? {
         guard isOver(state) else { return nil }
         let (black, white) = area(state)
-        let margin = Double(black) - Double(white) - komi
-        return margin > 0 ? [1, -1] : margin < 0 ? [-1, 1] : [0, 0]
+        return TwoPlayerReturns.forMargin(Double(black) - Double(white) - komi)
     }
 
     // MARK: Text

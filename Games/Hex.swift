@@ -132,13 +132,7 @@ public struct Hex: Game {
         state.mover ^= 1
     }
 
-    public func returns(in state: State) -> [Double]? {
-        switch state.winner {
-        case 1: [1, -1]
-        case 2: [-1, 1]
-        default: nil
-        }
-    }
+    public func returns(in state: State) -> [Double]? { TwoPlayerReturns.forWinner(state.winner) }
 
     public func actionText(_ action: Int, in state: State, notation: Notation) -> String {
         let file = action % size, rank = action / size

@@ -124,11 +124,7 @@ public struct KInARow: Game {
     }
 
     public func returns(in state: State) -> [Double]? {
-        switch state.winner {
-        case 1: return [1, -1]
-        case 2: return [-1, 1]
-        default: return state.plies == rows * columns ? [0, 0] : nil
-        }
+        TwoPlayerReturns.forWinner(state.winner) ?? (state.plies == rows * columns ? [0, 0] : nil)
     }
 
     public func actionText(_ action: Int, in state: State, notation: Notation) -> String {

@@ -172,7 +172,7 @@ public struct Othello: Game {
     public func returns(in state: State) -> [Double]? {
         guard isOver(state) else { return nil }
         let (black, white) = discCounts(in: state)
-        return black > white ? [1, -1] : black < white ? [-1, 1] : [0, 0]
+        return TwoPlayerReturns.forMargin(Double(black - white))
     }
 
     public func actionText(_ action: Int, in state: State, notation: Notation) -> String {

@@ -166,3 +166,18 @@ extension String {
         return String(self[first...last])
     }
 }
+
+/// The returns of a finished two-player zero-sum game, the one rule every such game uses.
+public enum TwoPlayerReturns {
+    /// +1 to the first player and -1 to the second for a positive margin (score difference
+    /// of the first player over the second), the reverse for a negative one, 0 each for 0.
+    public static func forMargin(_ margin: Double) -> [Double] {
+        margin > 0 ? [1, -1] : margin < 0 ? [-1, 1] : [0, 0]
+    }
+
+    /// The returns for a recorded winner, 1 (first player) or 2 (second); nil for any
+    /// other value (no winner yet, or a draw the game decides itself).
+    public static func forWinner(_ winner: Int8) -> [Double]? {
+        winner == 1 ? [1, -1] : winner == 2 ? [-1, 1] : nil
+    }
+}
