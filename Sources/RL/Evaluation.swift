@@ -78,6 +78,18 @@ public enum Evaluation {
         return score
     }
 
+    /// `player`'s scores in `game`: a task against its optimum (`games` levels from
+    /// `taskSeed`), a two-player game against each of `opponents` in turn (the i-th with
+    /// seed `seed + i`). The one evaluation loop of training and `play eval`.
+    public static func scores(_ player: inout some GamePlayer, in game: AnyGame, against opponents: [any GamePlayer],
+                              games: Int, seed: UInt64, taskSeed: UInt64) -> [GameScore] {
+        guard game.playerCount == 2 else { return [task(&player, on: game, episodes: games, seed: taskSeed)] }
+        return opponents.enumerated().map { index, opponent in
+            var opponent = opponent
+            return match(&player, against: &opponent, in: game, games: games, seed: seed &+ UInt64(index))
+        }
+    }
+
     /// `player` on `episodes` levels of the task `game` (seeds `seed ..< seed + episodes`):
     /// success counts as a win, failure as a loss; steps are compared with the optimum.
     public static func task(_ player: inout some GamePlayer, on game: AnyGame, episodes: Int, seed: UInt64) -> GameScore {

@@ -5,31 +5,42 @@ import Foundation
 /// everything after it (plots, tables, analyses), so every line is flushed as written.
 public final class RunLog {
     public let directory: URL
-    private let handle: FileHandle
-    private let encoder: JSONEncoder
+    private let log: JSONLines
 
     /// Opens (creating if needed) the run directory and appends to its log.
     public init(directory: URL, config: TrainingConfig) throws {
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.sortedKeys, .prettyPrinted]
         try pretty.encode(config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
-        let log = directory.appendingPathComponent("log.jsonl")
-        if !FileManager.default.fileExists(atPath: log.path) {
-            guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
-                throw CheckpointError.io("cannot create \(log.path)")
-            }
-        }
-        handle = try FileHandle(forWritingTo: log)
-        try handle.seekToEnd()
+        log = try JSONLines(appendingTo: directory.appendingPathComponent("log.jsonl"))
     }
 
     /// Appends one event.
-    public func write(_ event: some Encodable) throws {
-        var line = try encoder.encode(event)
+    public func write(_ event: some Encodable) throws { try log.write(event) }
+}
+
+/// A file of JSON lines, opened for appending (created if missing); each `write` adds one
+/// line with sorted keys and hands it to the system at once.
+public final class JSONLines {
+    private let handle: FileHandle
+    private let encoder = JSONEncoder()
+
+    public init(appendingTo url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw CheckpointError.io("cannot create \(url.path)")
+            }
+        }
+        handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    /// Appends one object as a line.
+    public func write(_ value: some Encodable) throws {
+        var line = try encoder.encode(value)
         line.append(0x0A)
         try handle.write(contentsOf: line)
     }

@@ -210,7 +210,7 @@ public final class SelfPlayRollouts {
         return results
     }
 
-    /// Takes the finished decisions (at least `count`, if there are that many).
+    /// Takes all the finished decisions.
     public func takeFinished() -> [Decision] {
         defer { finished.removeAll(keepingCapacity: true) }
         return finished

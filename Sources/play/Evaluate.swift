@@ -70,32 +70,15 @@ struct Evaluate: ParsableCommand {
         let network = try TextPolicyNetwork.load(from: file)
         let config = file.header.config
         let list = try GameCatalog.registry.games(games == "trained" ? config.games.joined(separator: ",") : games)
-        let logURL = URL(fileURLWithPath: log ?? checkpoint + ".eval.jsonl")
-        if !FileManager.default.fileExists(atPath: logURL.path) {
-            guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else { throw CommandError("cannot create \(logURL.path)") }
-        }
-        let handle = try FileHandle(forWritingTo: logURL)
-        try handle.seekToEnd()
-        defer { try? handle.close() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let logURL = URL(fileURLWithPath: self.log ?? checkpoint + ".eval.jsonl")
+        let log = try JSONLines(appendingTo: logURL)
         print("game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal")
         for game in list {
             let entry = try GameCatalog.registry.entry(game.id)
             var player = NetworkPlayer(network: network, hideGameID: config.hideGameID)
-            var scores: [GameScore] = []
-            if game.playerCount == 1 {
-                scores.append(Evaluation.task(&player, on: game, episodes: gamesPerPair, seed: seed))
-            } else {
-                for name in opponent.split(separator: ",").map(String.init) {
-                    var other = try PlayerSpec.player(named: name, for: entry)
-                    scores.append(Evaluation.match(&player, against: &other, in: game, games: gamesPerPair, seed: seed))
-                }
-            }
-            for score in scores {
-                var line = try encoder.encode(EvalEvent(update: file.header.updates, decisions: file.header.decisions, score: score))
-                line.append(0x0A)
-                try handle.write(contentsOf: line)
+            let opponents = game.playerCount == 1 ? [] : try opponent.split(separator: ",").map { try PlayerSpec.player(named: String($0), for: entry) }
+            for score in Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed) {
+                try log.write(EvalEvent(update: file.header.updates, decisions: file.header.decisions, score: score))
                 print(Self.row(score, task: game.playerCount == 1))
             }
         }

@@ -234,12 +234,7 @@ struct Train: ParsableCommand {
         var scores: [GameScore] = []
         for game in trainer.games {
             var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
-            if game.playerCount == 2 {
-                var random = RandomPlayer()
-                scores.append(Evaluation.match(&player, against: &random, in: game, games: evalQuick, seed: 17))
-            } else {
-                scores.append(Evaluation.task(&player, on: game, episodes: evalQuick, seed: 2_000_000))
-            }
+            scores += Evaluation.scores(&player, in: game, against: [RandomPlayer()], games: evalQuick, seed: 17, taskSeed: 2_000_000)
             var event = EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: scores[scores.count - 1])
             event.seconds = seconds
             try log.write(event)
@@ -252,17 +247,8 @@ struct Train: ParsableCommand {
         var lines = ["game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal"]
         for game in trainer.games {
             var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
-            var scores: [GameScore] = []
-            if game.playerCount == 2 {
-                var random = RandomPlayer()
-                scores.append(Evaluation.match(&player, against: &random, in: game, games: evalGames, seed: 7))
-                if evalMCTS > 0 {
-                    var mcts = MCTSPlayer(simulations: evalMCTS)
-                    scores.append(Evaluation.match(&player, against: &mcts, in: game, games: evalGames, seed: 8))
-                }
-            } else {
-                scores.append(Evaluation.task(&player, on: game, episodes: evalGames, seed: 1_000_000))
-            }
+            let opponents: [any GamePlayer] = evalMCTS > 0 ? [RandomPlayer(), MCTSPlayer(simulations: evalMCTS)] : [RandomPlayer()]
+            let scores = Evaluation.scores(&player, in: game, against: opponents, games: evalGames, seed: 7, taskSeed: 1_000_000)
             for score in scores {
                 try log.write(EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score))
                 lines.append(Evaluate.row(score, task: game.playerCount == 1))
