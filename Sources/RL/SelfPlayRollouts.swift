@@ -100,10 +100,27 @@ public final class SelfPlayRollouts {
         if draw < config.randomOpponentShare {
             return Slot(game: index, state: state, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .random)
         }
+        let opening = randomOpening(of: game, from: state)
         if !poolAvailable || draw < config.randomOpponentShare + config.selfPlayShare * (1 - config.randomOpponentShare) {
-            return Slot(game: index, state: state, learner: [true, true], trajectories: [[], []], opponent: .none)
+            return Slot(game: index, state: opening, learner: [true, true], trajectories: [[], []], opponent: .none)
         }
-        return Slot(game: index, state: state, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .pool)
+        return Slot(game: index, state: opening, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .pool)
+    }
+
+    /// `state` after 0 to `config.randomOpeningPlies` uniformly random moves (fewer if the
+    /// game would end: a game always starts with a move left to learn from).
+    private func randomOpening(of game: AnyGame, from state: AnyGameState) -> AnyGameState {
+        guard config.randomOpeningPlies > 0 else { return state }
+        let plies = Int(rng.next() % UInt64(config.randomOpeningPlies + 1))
+        var current = state
+        for _ in 0..<plies {
+            let actions = game.legalActionIDs(in: current)
+            var next = current
+            game.play(actions[Int(rng.next() % UInt64(actions.count))], in: &next)
+            if game.isTerminal(next) { break }
+            current = next
+        }
+        return current
     }
 
     /// Plays one move in every game: the learner's with `network`, the pool's with `opponent`.

@@ -34,6 +34,11 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var selfPlayShare = 0.5
     /// The share of two-player games played against a uniformly random player.
     public var randomOpponentShare = 0.2
+    /// Two-player games against the network itself or the pool start after a uniformly
+    /// random number (0 to this) of uniformly random moves, which are not learned from.
+    /// Self-play between near-deterministic players otherwise replays a few lines, and the
+    /// network never learns to defend positions strong opponents reach (0 turns this off).
+    public var randomOpeningPlies = 0
     /// A snapshot of the network joins the opponent pool every this many updates; the pool
     /// keeps the newest `poolSize`.
     public var snapshotEvery = 5
@@ -61,9 +66,54 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         if !(0...1).contains(selfPlayShare) || !(0...1).contains(randomOpponentShare) {
             return "self-play and random-opponent shares must lie in [0, 1]"
         }
+        if randomOpeningPlies < 0 { return "random opening plies must be at least 0 (got \(randomOpeningPlies))" }
         if snapshotEvery < 1 || poolSize < 1 { return "snapshot interval and pool size must be at least 1" }
         if !(1...64).contains(threads) { return "threads must be between 1 and 64 (got \(threads))" }
         if checkpointEvery < 1 { return "checkpoint interval must be at least 1 update (got \(checkpointEvery))" }
         return nil
+    }
+}
+
+extension TrainingConfig {
+    private enum CodingKeys: String, CodingKey {
+        case games, architecture, width, depth, heads, algorithm, seed, environments, decisionsPerUpdate, epochs,
+             minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm,
+             hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
+             checkpointEvery
+    }
+
+    /// Reads a config; a field that is missing (a file written before the field existed)
+    /// takes its default, so older `config.json` files and checkpoints stay readable.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(games: try c.decode([String].self, forKey: .games))
+        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
+            if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.architecture, into: &architecture)
+        try read(.width, into: &width)
+        try read(.depth, into: &depth)
+        try read(.heads, into: &heads)
+        try read(.algorithm, into: &algorithm)
+        try read(.seed, into: &seed)
+        try read(.environments, into: &environments)
+        try read(.decisionsPerUpdate, into: &decisionsPerUpdate)
+        try read(.epochs, into: &epochs)
+        try read(.minibatches, into: &minibatches)
+        try read(.learningRate, into: &learningRate)
+        try read(.gamma, into: &gamma)
+        try read(.lambda, into: &lambda)
+        try read(.clip, into: &clip)
+        try read(.valueCoefficient, into: &valueCoefficient)
+        try read(.entropyCoefficient, into: &entropyCoefficient)
+        try read(.maxGradientNorm, into: &maxGradientNorm)
+        try read(.hideGameID, into: &hideGameID)
+        try read(.selfPlayShare, into: &selfPlayShare)
+        try read(.randomOpponentShare, into: &randomOpponentShare)
+        try read(.randomOpeningPlies, into: &randomOpeningPlies)
+        try read(.snapshotEvery, into: &snapshotEvery)
+        try read(.poolSize, into: &poolSize)
+        try read(.threads, into: &threads)
+        try read(.checkpointEvery, into: &checkpointEvery)
     }
 }

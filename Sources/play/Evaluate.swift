@@ -60,8 +60,9 @@ struct Evaluate: ParsableCommand {
         guard gamesPerPair >= 1 else { throw ValidationError("--games-per-pair must be at least 1 (got \(gamesPerPair)).") }
         guard FileManager.default.fileExists(atPath: checkpoint) else { throw ValidationError("no checkpoint at \(checkpoint)") }
         if games != "trained" { do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) } }
+        // Names only; whether minimax can solve a game is decided per game in `run`.
         for name in opponent.split(separator: ",") {
-            try PlayerSpec.check(String(name), for: GameCatalog.registry.entry("connect-four"))
+            try PlayerSpec.check(String(name), for: GameCatalog.registry.entry("tic-tac-toe"))
         }
     }
 
@@ -76,7 +77,12 @@ struct Evaluate: ParsableCommand {
         for game in list {
             let entry = try GameCatalog.registry.entry(game.id)
             var player = NetworkPlayer(network: network, hideGameID: config.hideGameID)
-            let opponents = game.playerCount == 1 ? [] : try opponent.split(separator: ",").map { try PlayerSpec.player(named: String($0), for: entry) }
+            var names = game.playerCount == 1 ? [] : opponent.split(separator: ",").map(String.init)
+            if !entry.minimaxFeasible, names.contains("minimax") {
+                print("(\(game.id): minimax skipped, the game is too large to solve; use mcts:N)")
+                names.removeAll { $0 == "minimax" }
+            }
+            let opponents = try names.map { try PlayerSpec.player(named: $0, for: entry) }
             for score in Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed) {
                 try log.write(EvalEvent(update: file.header.updates, decisions: file.header.decisions, score: score))
                 print(Self.row(score, task: game.playerCount == 1))

@@ -49,6 +49,12 @@ struct Train: ParsableCommand {
     @Option(help: "Share of two-player training games against a uniformly random player.")
     var randomOpponents: Double = 0.2
 
+    @Option(help: "Two-player self-play and pool games start after 0 to N random moves (diverse positions to learn from).")
+    var openingPlies: Int = 0
+
+    @Option(help: "Weight of the entropy bonus in the loss.")
+    var entropy: Float = 0.01
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
@@ -118,6 +124,8 @@ struct Train: ParsableCommand {
         config.seed = seed
         config.hideGameID = hideGameID
         config.randomOpponentShare = randomOpponents
+        config.randomOpeningPlies = openingPlies
+        config.entropyCoefficient = entropy
         config.checkpointEvery = checkpointEvery
         config.threads = threads
         return config

@@ -1,8 +1,31 @@
+import Foundation
 import Testing
 @testable import RL
 
-@Suite struct RLPlaceholderTests {
+@Suite struct TrainingConfigTests {
     @Test func algorithmsAreNamedAsOnTheCommandLine() {
         #expect(RL.Algorithm.allCases.map(\.rawValue) == ["ppo", "a2c", "reinforce"])
+    }
+
+    @Test func aConfigSurvivesJSONAndOlderFilesTakeDefaults() throws {
+        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
+        config.width = 48
+        config.randomOpeningPlies = 3
+        config.entropyCoefficient = 0.02
+        let data = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
+
+        // A file written before `randomOpeningPlies` and `entropyCoefficient` existed.
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object.removeValue(forKey: "randomOpeningPlies")
+        object.removeValue(forKey: "entropyCoefficient")
+        let older = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(older.randomOpeningPlies == 0 && older.entropyCoefficient == 0.01 && older.width == 48)
+
+        // A file without games is not a config.
+        object.removeValue(forKey: "games")
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        }
     }
 }
