@@ -36,7 +36,6 @@ public struct TaskVariance: Sendable {
         let units = activations[0].first?.count ?? 0
         precondition(activations.allSatisfy { states in states.count >= 2 && states.allSatisfy { $0.count == units } },
                      "every game needs at least 2 states, each with \(units) units")
-        self.games = games
         var variances = [[Double]](repeating: [Double](repeating: 0, count: games.count), count: units)
         for (game, states) in activations.enumerated() {
             let matrix = Matrix(states).centered
@@ -46,6 +45,14 @@ public struct TaskVariance: Sendable {
                 variances[unit][game] = sum / Double(matrix.rows)
             }
         }
+        self.init(games: games, variances: variances)
+    }
+
+    /// The analysis of task variances already measured: `variances[unit][game]` (as saved
+    /// in `analysis.json`).
+    public init(games: [String], variances: [[Double]]) {
+        precondition(variances.allSatisfy { $0.count == games.count }, "one variance per unit and game")
+        self.games = games
         self.variances = variances
         let totals = variances.map { $0.reduce(0, +) }
         let largest = totals.max() ?? 0
