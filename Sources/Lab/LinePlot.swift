@@ -39,7 +39,8 @@ public struct ReferenceLine: Sendable {
 }
 
 /// Lines, markers and confidence bands on linear or log axes, with a legend: learning
-/// curves, transfer curves, scaling plots with their fitted power laws.
+/// curves, transfer curves, scaling plots with their fitted power laws. A series with an
+/// empty name stays out of the legend (a fitted line beside its points).
 public struct LinePlot: Sendable {
     public var title: String
     /// A line under the title saying what the bands and points are.
@@ -61,7 +62,7 @@ public struct LinePlot: Sendable {
 
     /// The figure as an SVG document.
     public var svg: String {
-        let legendWidth = series.isEmpty ? 0.0 : min(220, 40 + 6.5 * Double(series.map(\.name.count).max() ?? 0))
+        let legendWidth = series.allSatisfy(\.name.isEmpty) ? 0.0 : min(250, 40 + 6.2 * Double(series.map { min($0.name.count, 34) }.max() ?? 0))
         let left = 72.0, right = 16 + legendWidth, top = subtitle.isEmpty ? 44.0 : 60.0, bottom = 52.0
         var svg = SVG(width: width, height: height)
         svg.text(title, x: left, y: 22, size: 15, weight: "bold")
@@ -121,13 +122,13 @@ public struct LinePlot: Sendable {
 
         // Legend, right of the plot.
         let legendX = plotRight + 14
-        for (index, s) in series.enumerated() {
+        for (index, s) in series.filter({ !$0.name.isEmpty }).enumerated() {
             let rowY = plotTop + 8 + Double(index) * 18
             let colour = Palette.color(s.color)
             if s.band != nil { svg.rect(x: legendX, y: rowY - 7, width: 22, height: 14, fill: colour + "2e") }
             if s.style != .markers { svg.line(x1: legendX, y1: rowY, x2: legendX + 22, y2: rowY, stroke: colour, width: 2, dash: s.dashed ? "6,4" : nil) }
             if s.style != .line { svg.circle(x: legendX + 11, y: rowY, radius: 3.5, fill: colour) }
-            svg.text(s.name, x: legendX + 28, y: rowY + 4, size: 11)
+            svg.text(s.name.count > 34 ? String(s.name.prefix(33)) + "…" : s.name, x: legendX + 28, y: rowY + 4, size: 11)
         }
         return svg.document
     }
