@@ -10,15 +10,22 @@ public struct Axis: Sendable {
     public var scale: Scale
     /// A fixed range; nil takes the data's, widened to nice tick values.
     public var range: ClosedRange<Double>?
+    /// Ticks at exactly these values (e.g. the game counts 1, 2, 4, 8); nil for nice ones.
+    public var ticks: [Double]?
 
-    public init(_ label: String, scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
+    public init(_ label: String, scale: Scale = .linear, range: ClosedRange<Double>? = nil, ticks: [Double]? = nil) {
         self.label = label
         self.scale = scale
         self.range = range
+        self.ticks = ticks
     }
 
     /// The drawn range and its ticks for data spanning `low...high`.
     func layout(low: Double, high: Double, targetTicks: Int = 6) -> (range: ClosedRange<Double>, ticks: [Double]) {
+        if let ticks, let first = ticks.min(), let last = ticks.max(), last > first {
+            let range = range ?? (min(first, low)...max(last, high))
+            return (range, ticks.filter { range.contains($0) })
+        }
         if let range {
             let ticks = scale == .log ? Axis.logTicks(range.lowerBound, range.upperBound)
                                       : Axis.niceTicks(range.lowerBound, range.upperBound, count: targetTicks).filter { range.contains($0) }

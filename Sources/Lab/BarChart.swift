@@ -35,7 +35,8 @@ public struct BarChart: Sendable {
     public var svg: String {
         let legendWidth = groups.count > 1 ? min(220, 40 + 6.5 * Double(groups.map(\.name.count).max() ?? 0)) : 0
         let left = 72.0, right = 16 + legendWidth, top = subtitle.isEmpty ? 44.0 : 60.0
-        let slanted = categories.count > 8 || (categories.map(\.count).max() ?? 0) > 10
+        // Slant the labels only when they would not fit side by side.
+        let slanted = 7 * Double(categories.map(\.count).max() ?? 0) > (width - 88 - legendWidth) / Double(max(1, categories.count))
         let bottom = slanted ? 60 + 4.6 * Double(min(categories.map(\.count).max() ?? 0, 24)) : 52.0
         var svg = SVG(width: width, height: height + (slanted ? bottom - 52 : 0))
         let plotBottom = svg.height - bottom, plotTop = top, plotLeft = left, plotRight = width - right

@@ -111,7 +111,7 @@ public enum ExperimentFigures {
         }
         return LinePlot(title: "Held-out games: transfer vs number of pre-training games",
                         subtitle: "Mean over held-out games, subsets and seeds; band: 95% stratified-bootstrap CI",
-                        x: Axis("pre-training games (count)"), y: Axis(result.metric), series: series)
+                        x: Axis("pre-training games (count)", ticks: counts.map(Double.init)), y: Axis(result.metric), series: series)
     }
 
     // MARK: Scaling
@@ -181,7 +181,7 @@ public enum ExperimentFigures {
 
     public static func ckaHeatmap(_ table: AnalysisResult.CKATable) -> Heatmap {
         let low = min(0, table.values.flatMap { $0 }.filter(\.isFinite).min() ?? 0)
-        return Heatmap(title: table.title, subtitle: (table.debiased ? "debiased" : "plain") + " linear CKA on the same states; 1 = same representation up to rotation and scale",
+        return Heatmap(title: table.title, subtitle: (table.debiased ? "Debiased" : "Plain") + " linear CKA on the same states; 1 = same representation up to rotation and scale",
                        rowLabels: table.rows, columnLabels: table.columns, values: table.values, rowAxis: table.rowAxis,
                        columnAxis: table.columnAxis, colorLabel: "CKA", range: low...1)
     }
@@ -217,7 +217,7 @@ public enum ExperimentFigures {
         return BarChart(title: "\(table.title): \(table.games[a]) vs \(table.games[b])",
                         subtitle: "FTV = (TV_a - TV_b) / (TV_a + TV_b): -1 serves only \(table.games[b]), +1 only \(table.games[a]), 0 both",
                         categories: categories, categoryAxis: "fractional task variance (bin centre)",
-                        valueAxis: Axis("share of active units", range: 0...1), groups: groups)
+                        valueAxis: Axis("share of active units"), groups: groups)
     }
 
     /// The share of units serving several games, with and without rotation.

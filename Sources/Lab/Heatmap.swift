@@ -43,7 +43,7 @@ public struct Heatmap: Sendable {
         let columnLabelHeight = 14 + 4.6 * min(longestColumn, 24)  // Labels are slanted 45 degrees.
         let gridWidth = cellWidth * Double(columnLabels.count), gridHeight = cellHeight * Double(rowLabels.count)
         let barX = left + gridWidth + 28
-        let width = max(barX + 110, 420), height = max(top + gridHeight + columnLabelHeight + 30, 260)
+        let width = max(barX + 110, 420, 24 + 8.5 * Double(title.count), 24 + 6 * Double(subtitle.count)), height = max(top + gridHeight + columnLabelHeight + 30, 260)
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 12, y: 22, size: 15, weight: "bold")
         if !subtitle.isEmpty { svg.text(subtitle, x: 12, y: 40, size: 11, fill: "#555") }

@@ -69,6 +69,12 @@ public struct ReportPage: Sendable {
         return page
     }
 
+    /// A table cell; numbers (and intervals) are right-aligned so their digits line up.
+    private func cell(_ text: String) -> String {
+        let numeric = text.first.map { $0.isNumber || $0 == "-" || $0 == "–" } ?? false
+        return numeric ? "<td class=\"n\">\(SVG.escape(text))</td>" : "<td>\(SVG.escape(text))</td>"
+    }
+
     /// The page's HTML.
     public var html: String {
         var body = "<h1>\(SVG.escape(title))</h1>\n<p class=\"intro\">\(SVG.escape(introduction))</p>\n"
@@ -87,7 +93,7 @@ public struct ReportPage: Sendable {
                 case .table(let table):
                     body += "<table><caption>\(SVG.escape(table.caption))</caption>\n<thead><tr>"
                         + table.header.map { "<th>\(SVG.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-                    for row in table.rows { body += "<tr>" + row.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n" }
+                    for row in table.rows { body += "<tr>" + row.map(cell).joined() + "</tr>\n" }
                     body += "</tbody></table>\n"
                 }
             }
@@ -108,8 +114,8 @@ public struct ReportPage: Sendable {
         figcaption { font-size: 13px; color: #444; max-width: 640px; margin-top: 4px; }
         table { border-collapse: collapse; margin: 12px 0 20px; font-size: 13px; }
         caption { text-align: left; font-size: 13px; color: #444; padding-bottom: 6px; caption-side: top; max-width: 900px; }
-        th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; }
-        th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
+        th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
+        th { background: #f4f4f4; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
         tbody tr:nth-child(even) { background: #fafafa; }
         </style>
         </head>
