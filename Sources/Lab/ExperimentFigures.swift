@@ -40,9 +40,9 @@ public enum ExperimentFigures {
             let text = known.count == 1 ? Format.trimmed(known[0]) : bootstrap.interval(of: known).formatted()
             return known.count < values.count ? text + " (\(known.count)/\(values.count) seeds)" : text
         }
-        func steps(_ values: [Double?]) -> String {
+        func steps(_ values: [Double?], missing: String = "not reached") -> String {
             let known = values.compactMap { $0 }
-            guard !known.isEmpty else { return "not reached" }
+            guard !known.isEmpty else { return missing }
             let i = known.count == 1 ? Interval(estimate: known[0], lower: known[0], upper: known[0]) : bootstrap.interval(of: known)
             let text = known.count == 1 ? Format.compact(i.estimate) : "\(Format.compact(i.estimate)) [\(Format.compact(i.lower)), \(Format.compact(i.upper))]"
             return known.count < values.count ? text + " (\(known.count)/\(values.count) seeds)" : text
@@ -63,7 +63,8 @@ public enum ExperimentFigures {
                 summary(curves.map(\.finalScore)),
                 threshold.map { t in steps(curves.map { $0.steps(toReach: t) }) } ?? "–",
                 scratch.map { s in isBaseline ? "–" : summary(curves.map { $0.areaRatio(over: s) }) } ?? "–",
-                scratch.map { s in isBaseline ? "–" : steps(curves.map { s.effectiveDataTransferred(score: $0.finalScore, spent: $0.steps.last!) }) } ?? "–",
+                scratch.map { s in isBaseline ? "–" : steps(curves.map { s.effectiveDataTransferred(score: $0.finalScore, spent: $0.steps.last!) },
+                                                                missing: "scratch never got there in \(Format.compact(s.steps.last!)) steps") } ?? "–",
             ])
         }
         return ReportPage.Table(

@@ -88,10 +88,16 @@ public enum RunFigures {
                              scores.map { Format.fixed($0, 2) }.joined(separator: " "), efficiency])
             }
         }
-        return ReportPage.Table(
-            caption: "Final scores (wins + ½ draws per game; tasks: success rate). CI: 95% bootstrap over seeds, or the Wilson interval "
-                + "over the evaluation games when there is one seed. Steps/optimal: solved tasks' moves over the shortest solution.",
-            header: ["condition", "game", "opponent", "seeds", "games/seed", "score [95% CI]", "per seed", "steps/optimal"], rows: rows)
+        var header = ["condition", "game", "opponent", "seeds", "games/seed", "score [95% CI]", "per seed", "steps/optimal"]
+        var caption = "Final scores (wins + ½ draws per game; tasks: success rate). CI: 95% bootstrap over seeds, or the Wilson interval "
+            + "over the evaluation games when there is one seed."
+        if rows.allSatisfy({ $0[7].isEmpty }) {
+            header.removeLast()
+            rows = rows.map { Array($0.dropLast()) }
+        } else {
+            caption += " Steps/optimal: solved tasks' moves over the shortest solution."
+        }
+        return ReportPage.Table(caption: caption, header: header, rows: rows)
     }
 
     /// Final scores (against random; tasks: the optimum) of each condition as `[game][seed]`.

@@ -28,7 +28,8 @@ import Testing
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed (Debian: apt-get install chromium); the browser check is skipped"))
     func everyFigureLoadsInChromium() throws {
-        let directory = try ReportFixtures.fullReportDirectory()
+        let directory = try ReportFixtures.fullReportDirectory("browser")
+        defer { ReportFixtures.cleanUp(directory) }
         let page = try Report.write(from: directory)
         let figures = try Report.build(from: directory).figures.count
         let dom = try renderedDOM(page)

@@ -10,11 +10,16 @@ enum ReportFixtures {
     /// the report in a browser after the tests).
     static func directory(_ name: String) throws -> URL {
         let base = ProcessInfo.processInfo.environment["LAB_REPORT_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("lab-tests-\(ProcessInfo.processInfo.processIdentifier)")
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("lab-tests-\(UUID().uuidString)")
         let url = base.appendingPathComponent(name)
         try? FileManager.default.removeItem(at: url)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Removes a fixture directory after a test, unless `$LAB_REPORT_DIR` asks to keep it.
+    static func cleanUp(_ url: URL) {
+        if ProcessInfo.processInfo.environment["LAB_REPORT_DIR"] == nil { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
     }
 
     /// One eval line as the trainer writes it.
@@ -141,9 +146,9 @@ enum ReportFixtures {
         ).write(to: directory)
     }
 
-    /// Runs and every result file in one directory.
-    static func fullReportDirectory() throws -> URL {
-        let directory = try directory("full")
+    /// Runs and every result file in one directory (each test its own `name`: tests run in parallel).
+    static func fullReportDirectory(_ name: String) throws -> URL {
+        let directory = try directory(name)
         try writeRuns(in: directory)
         try writeResultFiles(in: directory)
         return directory

@@ -40,6 +40,7 @@ import Testing
 
     @Test func runLogsAreReadAndGroupedBySettings() throws {
         let directory = try ReportFixtures.directory("runs")
+        defer { ReportFixtures.cleanUp(directory) }
         try ReportFixtures.writeRuns(in: directory)
         // A run still writing: its last line is cut off; and an event kind the lab does not know.
         let line = ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: 60, draws: 0, losses: 40, decisions: 5, seconds: 1)
@@ -59,17 +60,21 @@ import Testing
 
     @Test func aBrokenLogLineIsAnErrorWithItsLineNumber() throws {
         let directory = try ReportFixtures.directory("broken")
+        defer { ReportFixtures.cleanUp(directory) }
         try ReportFixtures.writeRun(in: directory, name: "run", seed: 1, width: 8, lines: ["{\"event\":\"eval\"}", "{}"])
         #expect {
             _ = try RunData.load(directory)
         } throws: { error in
             "\(error)".contains("line 1")
         }
-        #expect(throws: LabError.self) { _ = try Report.build(from: try ReportFixtures.directory("empty")) }
+        let empty = try ReportFixtures.directory("empty")
+        defer { ReportFixtures.cleanUp(empty) }
+        #expect(throws: LabError.self) { _ = try Report.build(from: empty) }
     }
 
     @Test func finalScoresTableAveragesSeeds() throws {
         let directory = try ReportFixtures.directory("finals")
+        defer { ReportFixtures.cleanUp(directory) }
         for (seed, wins) in [(1, 60), (2, 80)] {
             try ReportFixtures.writeRun(in: directory, name: "s\(seed)", seed: seed, width: 8, lines: [
                 ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: wins, draws: 0, losses: 100 - wins, decisions: 10, seconds: nil),
@@ -82,6 +87,7 @@ import Testing
 
     @Test func csvHasOneRowPerEventAndQuotesCommas() throws {
         let directory = try ReportFixtures.directory("export")
+        defer { ReportFixtures.cleanUp(directory) }
         try ReportFixtures.writeRuns(in: directory)
         let files = try Export.csv(from: directory)
         let evals = try String(contentsOf: files[0], encoding: .utf8).split(separator: "\n")
@@ -95,7 +101,8 @@ import Testing
     }
 
     @Test func reportHasEveryFigureAndEachIsWellFormedSVG() throws {
-        let directory = try ReportFixtures.fullReportDirectory()
+        let directory = try ReportFixtures.fullReportDirectory("contents")
+        defer { ReportFixtures.cleanUp(directory) }
         let page = try Report.build(from: directory)
         let names = page.figures.map(\.name)
         #expect(names == ["curve-tic-tac-toe", "curve-connect-four", "aggregate", "improvement", "transfer-tic-tac-toe", "heldout",
