@@ -4,7 +4,12 @@ import RL
 /// Lab: transfer, scaling and representation experiments, statistics, run logs,
 /// plots and reports.
 ///
-/// Not built yet: the lab is its own issue (see README).
+/// Built so far: statistics (`Statistics`, `StratifiedBootstrap`), power-law fits
+/// (`PowerLawFit`), representation analyses (`Representations` for CKA, `TaskVariance`,
+/// `LinearProbe`), learning-curve transfer measures (`LearningCurve`), SVG figures
+/// (`LinePlot`, `Heatmap`, `BarChart`), the report (`Report`, `play plot`) with its
+/// result files (`ResultFiles`), and CSV export (`Export`, `play export`). The
+/// experiments that train (transfer, sweep, scaling) write those result files.
 public enum Lab {
     /// The experiments the lab will run.
     public enum Experiment: String, CaseIterable, Sendable { case transfer, scaling, sweep, representations }

@@ -173,3 +173,21 @@ import Games
         #expect(throws: (any Error).self) { _ = try Golden.parse(["--games", "chess"]) }
     }
 }
+
+/// `play plot` and `play export` check their directory and format before reading anything.
+@Suite struct ReportCommandTests {
+    @Test func plotAndExportNeedAnExistingDirectory() {
+        #expect {
+            _ = try PlotReport.parse(["/no/such/run"])
+        } throws: { error in
+            PlotReport.message(for: error).contains("'/no/such/run' is not a directory")
+        }
+        #expect {
+            _ = try ExportLogs.parse([FileManager.default.temporaryDirectory.path])
+        } throws: { error in
+            ExportLogs.message(for: error).contains("--csv")
+        }
+        #expect(throws: Never.self) { _ = try ExportLogs.parse([FileManager.default.temporaryDirectory.path, "--csv"]) }
+        #expect(Play.helpMessage().contains("plot") && Play.helpMessage().contains("export"))
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// The result files experiments write next to their run directories, which `play plot`
+/// renders when it finds them. Each is the JSON form of one of these Codable types, so
+/// the experiment code builds the value and calls `write(to:)`; the report reads it back
+/// with `read(from:)`. Raw per-seed numbers go in; the report computes means, intervals
+/// and fits, so every figure is made the same way.
+public protocol ResultFile: Codable, Sendable {
+    /// The file's name in a run or sweep directory.
+    static var fileName: String { get }
+}
+
+extension ResultFile {
+    /// Writes the file (pretty-printed, sorted keys) into `directory`.
+    public func write(to directory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+    }
+
+    /// The file in `directory`, nil if there is none; a damaged file is an error naming it.
+    public static func read(from directory: URL) throws -> Self? {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+        } catch {
+            throw LabError("\(url.path) is not a valid \(fileName): \(error)")
+        }
+    }
+}
+
+/// `transfer.json`: learning curves of each target game learned from scratch, fine-tuned
+/// after pre-training, and jointly, one curve per seed.
+///
+///     {"metric": "score against random", "stepUnit": "target-game decisions", "threshold": 0.9,
+///      "targets": [{"target": "tic-tac-toe", "pretrain": ["connect-four"],
+///                   "curves": [{"condition": "scratch", "seed": 1, "steps": [0, 5000], "scores": [0.5, 0.8]}, ...]}]}
+///
+/// Conditions are free names; "scratch" is the baseline the transfer measures compare
+/// against (jumpstart, steps to `threshold`, area ratio, effective data transferred).
+public struct TransferResult: ResultFile, Hashable {
+    public static let fileName = "transfer.json"
+
+    public struct Curve: Codable, Sendable, Hashable {
+        public var condition: String
+        public var seed: UInt64
+        /// Steps of training on the target game itself (0 = before any).
+        public var steps: [Double]
+        public var scores: [Double]
+        public init(condition: String, seed: UInt64, steps: [Double], scores: [Double]) {
+            self.condition = condition
+            self.seed = seed
+            self.steps = steps
+            self.scores = scores
+        }
+    }
+
+    public struct Target: Codable, Sendable, Hashable {
+        public var target: String
+        public var pretrain: [String]
+        public var curves: [Curve]
+        public init(target: String, pretrain: [String], curves: [Curve]) {
+            self.target = target
+            self.pretrain = pretrain
+            self.curves = curves
+        }
+    }
+
+    /// What the scores are, e.g. "score against random (wins + draws/2)".
+    public var metric: String
+    /// What the steps count, e.g. "target-game decisions".
+    public var stepUnit: String
+    /// The score for "steps to threshold"; nil skips that measure.
+    public var threshold: Double?
+    public var targets: [Target]
+
+    public init(metric: String, stepUnit: String, threshold: Double?, targets: [Target]) {
+        self.metric = metric
+        self.stepUnit = stepUnit
+        self.threshold = threshold
+        self.targets = targets
+    }
+}
+
+/// `heldout.json`: held-out-game transfer against the number of pre-training games, one
+/// record per (number of games, subset, seed, held-out game).
+///
+///     {"metric": "score against random",
+///      "records": [{"pretrainGames": 2, "subset": ["tic-tac-toe", "gomoku"], "seed": 1,
+///                   "heldOut": "connect-four", "zeroShot": 0.55, "fineTuned": 0.81}]}
+public struct HeldOutResult: ResultFile, Hashable {
+    public static let fileName = "heldout.json"
+
+    public struct Record: Codable, Sendable, Hashable {
+        public var pretrainGames: Int
+        public var subset: [String]
+        public var seed: UInt64
+        public var heldOut: String
+        /// The pre-trained model on the held-out game before any training on it.
+        public var zeroShot: Double
+        /// After the fine-tuning budget on the held-out game (nil if not run).
+        public var fineTuned: Double?
+        /// From scratch with the same budget (nil if not run): the baseline.
+        public var scratch: Double?
+        public init(pretrainGames: Int, subset: [String], seed: UInt64, heldOut: String, zeroShot: Double,
+                    fineTuned: Double? = nil, scratch: Double? = nil) {
+            self.pretrainGames = pretrainGames
+            self.subset = subset
+            self.seed = seed
+            self.heldOut = heldOut
+            self.zeroShot = zeroShot
+            self.fineTuned = fineTuned
+            self.scratch = scratch
+        }
+    }
+
+    public var metric: String
+    public var records: [Record]
+    public init(metric: String, records: [Record]) {
+        self.metric = metric
+        self.records = records
+    }
+}
+
+/// `scaling.json`: one point per finished run of a sweep: its size, its training compute
+/// and its error (what should fall as a power law; e.g. 1 - score, or a loss).
+///
+///     {"metric": "1 - score against random (mean over games)",
+///      "points": [{"architecture": "mlp", "games": 4, "seed": 1, "parameters": 52000,
+///                  "compute": 3.1e12, "error": 0.21}]}
+public struct ScalingResult: ResultFile, Hashable {
+    public static let fileName = "scaling.json"
+
+    public struct Point: Codable, Sendable, Hashable {
+        public var architecture: String
+        /// Games trained on (the series are per architecture and game count).
+        public var games: Int
+        public var seed: UInt64
+        public var parameters: Double
+        /// Training compute in FLOPs (as counted by the model); nil if not measured.
+        public var compute: Double?
+        public var error: Double
+        public init(architecture: String, games: Int, seed: UInt64, parameters: Double, compute: Double?, error: Double) {
+            self.architecture = architecture
+            self.games = games
+            self.seed = seed
+            self.parameters = parameters
+            self.compute = compute
+            self.error = error
+        }
+    }
+
+    public var metric: String
+    public var points: [Point]
+    public init(metric: String, points: [Point]) {
+        self.metric = metric
+        self.points = points
+    }
+}
+
+/// `analysis.json`: representation analyses of trained models (`play analyze`).
+///
+///     {"cka": [{"title": "single-game vs multi-game model on tic-tac-toe states", "debiased": true,
+///               "rowAxis": "layer, single-game model", "columnAxis": "layer, multi-game model",
+///               "rows": ["block 1", "block 2"], "columns": ["block 1", "block 2"], "values": [[0.9, 0.4], [0.5, 0.7]]}],
+///      "taskVariance": [{"title": "multi-game model, last hidden layer", "games": ["a", "b"],
+///                        "variances": [[1.0, 0.0], ...], "rotatedVariances": [[0.4, 0.5], ...]}],
+///      "probes": [{"title": "probe: the mover has a piece on a1", "games": ["a", "b"],
+///                  "accuracy": [[0.95, 0.7], [0.6, 0.9]], "chance": [[0.5, 0.5], [0.5, 0.5]]}]}
+public struct AnalysisResult: ResultFile, Hashable {
+    public static let fileName = "analysis.json"
+
+    /// CKA between the layers (or models) of rows and columns, on the same states.
+    public struct CKATable: Codable, Sendable, Hashable {
+        public var title: String
+        public var debiased: Bool
+        public var rowAxis: String
+        public var columnAxis: String
+        public var rows: [String]
+        public var columns: [String]
+        public var values: [[Double]]
+        public init(title: String, debiased: Bool, rowAxis: String, columnAxis: String, rows: [String], columns: [String], values: [[Double]]) {
+            self.title = title
+            self.debiased = debiased
+            self.rowAxis = rowAxis
+            self.columnAxis = columnAxis
+            self.rows = rows
+            self.columns = columns
+            self.values = values
+        }
+    }
+
+    /// Task variances of one layer's units (see `TaskVariance`), and of the same layer
+    /// after a random rotation (the control).
+    public struct TaskVarianceTable: Codable, Sendable, Hashable {
+        public var title: String
+        public var games: [String]
+        /// (units, games).
+        public var variances: [[Double]]
+        public var rotatedVariances: [[Double]]?
+        public init(title: String, games: [String], variances: [[Double]], rotatedVariances: [[Double]]?) {
+            self.title = title
+            self.games = games
+            self.variances = variances
+            self.rotatedVariances = rotatedVariances
+        }
+
+        /// The table of an analysis and its rotation control.
+        public init(title: String, analysis: TaskVariance, rotated: TaskVariance?) {
+            self.init(title: title, games: analysis.games, variances: analysis.variances, rotatedVariances: rotated?.variances)
+        }
+    }
+
+    /// Probe accuracy trained on the row game's states, tested on the column game's.
+    public struct ProbeTable: Codable, Sendable, Hashable {
+        public var title: String
+        public var games: [String]
+        public var accuracy: [[Double]]
+        public var chance: [[Double]]?
+        public init(title: String, games: [String], accuracy: [[Double]], chance: [[Double]]?) {
+            self.title = title
+            self.games = games
+            self.accuracy = accuracy
+            self.chance = chance
+        }
+    }
+
+    public var cka: [CKATable]
+    public var taskVariance: [TaskVarianceTable]
+    public var probes: [ProbeTable]
+
+    public init(cka: [CKATable] = [], taskVariance: [TaskVarianceTable] = [], probes: [ProbeTable] = []) {
+        self.cka = cka
+        self.taskVariance = taskVariance
+        self.probes = probes
+    }
+}
+
+/// A problem with the lab's input files, said so a user can act on it.
+public struct LabError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

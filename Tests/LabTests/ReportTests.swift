@@ -1,0 +1,132 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Lab
+
+/// Learning-curve measures, axes, run reading, CSV export and the report's contents.
+@Suite struct ReportTests {
+    @Test func learningCurveMeasuresByHand() {
+        let scratch = LearningCurve(steps: [0, 1000, 2000], scores: [0.5, 0.7, 0.9])
+        let tuned = LearningCurve(steps: [0, 1000, 2000], scores: [0.7, 0.9, 0.95])
+        #expect(abs(tuned.initialScore - scratch.initialScore - 0.2) < 1e-12)
+        #expect(scratch.area(upTo: 2000) == 1400)                  // 1000 * 0.6 + 1000 * 0.8
+        #expect(abs(scratch.area(upTo: 1500) - 975) < 1e-9)         // 600 + 500 * (0.7 + 0.8) / 2
+        #expect(abs(tuned.areaRatio(over: scratch) - 325.0 / 1400) < 1e-12)
+        #expect(abs(scratch.steps(toReach: 0.8)! - 1500) < 1e-9)
+        #expect(scratch.steps(toReach: 0.95) == nil)
+        #expect(scratch.effectiveDataTransferred(score: 0.9, spent: 1000) == 1000)
+        #expect(scratch.score(at: 500) == 0.6)
+        let (grid, scores) = LearningCurve.aligned([scratch, LearningCurve(steps: [500, 2500], scores: [0, 1])], points: 3)
+        #expect(grid == [500, 1250, 2000])
+        #expect(scores[1] == [0.75, 0.375])
+    }
+
+    @Test func niceAndLogTicks() {
+        let ticks = Axis.niceTicks(0, 0.93)
+        #expect(ticks.count == 6 && zip(ticks, [0, 0.2, 0.4, 0.6, 0.8, 1]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(Axis.niceTicks(0, 200_000) == [0, 50_000, 100_000, 150_000, 200_000])
+        #expect(Axis.logTicks(1e3, 1e7) == [1e3, 1e4, 1e5, 1e6, 1e7])
+        #expect(Axis.logTicks(1, 100) == [1, 2, 5, 10, 20, 50, 100])
+        #expect(Axis.tickLabel(150_000) == "150k" && Axis.tickLabel(2e6) == "2M" && Axis.tickLabel(0.25) == "0.25")
+    }
+
+    @Test func svgEscapesText() {
+        var svg = SVG(width: 10, height: 10)
+        svg.text("a < b & \"c\"", x: 0, y: 0)
+        #expect(svg.document.contains("a &lt; b &amp; &quot;c&quot;"))
+    }
+
+    @Test func runLogsAreReadAndGroupedBySettings() throws {
+        let directory = try ReportFixtures.directory("runs")
+        defer { ReportFixtures.cleanUp(directory) }
+        try ReportFixtures.writeRuns(in: directory)
+        // A run still writing: its last line is cut off; and an event kind the lab does not know.
+        let line = ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: 60, draws: 0, losses: 40, decisions: 5, seconds: 1)
+        try ReportFixtures.writeRun(in: directory, name: "w64-s9", seed: 9, width: 64,
+                                    lines: [line, "{\"event\":\"checkpoint\",\"update\":3}", String(line.prefix(30))], finished: false)
+        let runs = try RunData.load(directory)
+        #expect(runs.map(\.name) == ["w256-s1", "w256-s2", "w256-s3", "w64-s1", "w64-s2", "w64-s9"])
+        let partial = runs.last!
+        #expect(partial.evaluations.count == 1 && partial.updates.isEmpty)
+        // No final table: the last periodic evaluation stands in.
+        #expect(partial.finalEvaluations.map(\.score.wins) == [60])
+        #expect(runs[0].periodicEvaluations.count == 12 && runs[0].finalEvaluations.count == 4 && runs[0].updates.count == 6)
+        let conditions = Condition.group(runs)
+        #expect(conditions.map(\.name) == ["width=256", "width=64"])
+        #expect(conditions.map(\.runs.count) == [3, 3])
+    }
+
+    @Test func aBrokenLogLineIsAnErrorWithItsLineNumber() throws {
+        let directory = try ReportFixtures.directory("broken")
+        defer { ReportFixtures.cleanUp(directory) }
+        try ReportFixtures.writeRun(in: directory, name: "run", seed: 1, width: 8, lines: ["{\"event\":\"eval\"}", "{}"])
+        #expect {
+            _ = try RunData.load(directory)
+        } throws: { error in
+            "\(error)".contains("line 1")
+        }
+        let empty = try ReportFixtures.directory("empty")
+        defer { ReportFixtures.cleanUp(empty) }
+        #expect(throws: LabError.self) { _ = try Report.build(from: empty) }
+    }
+
+    @Test func finalScoresTableAveragesSeeds() throws {
+        let directory = try ReportFixtures.directory("finals")
+        defer { ReportFixtures.cleanUp(directory) }
+        for (seed, wins) in [(1, 60), (2, 80)] {
+            try ReportFixtures.writeRun(in: directory, name: "s\(seed)", seed: seed, width: 8, lines: [
+                ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: wins, draws: 0, losses: 100 - wins, decisions: 10, seconds: nil),
+            ])
+        }
+        let table = RunFigures.finalScores(Condition.group(try RunData.load(directory)))
+        #expect(table.rows.count == 1)
+        #expect(table.rows[0][3] == "2" && table.rows[0][5].hasPrefix("0.70 [0.60, 0.80]") && table.rows[0][6] == "0.60 0.80")
+    }
+
+    @Test func csvHasOneRowPerEventAndQuotesCommas() throws {
+        let directory = try ReportFixtures.directory("export")
+        defer { ReportFixtures.cleanUp(directory) }
+        try ReportFixtures.writeRuns(in: directory)
+        let files = try Export.csv(from: directory)
+        let evals = try String(contentsOf: files[0], encoding: .utf8).split(separator: "\n")
+        let train = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n")
+        #expect(evals.count == 1 + 5 * (12 + 4))
+        #expect(train.count == 1 + 5 * 6)
+        #expect(evals[0] == Substring(Export.evalColumns.joined(separator: ",")))
+        #expect(train[0].hasSuffix("return/tic-tac-toe,return/connect-four"))
+        #expect(evals[1].hasPrefix("w256-s1,width=256,1,periodic,tic-tac-toe,random,"))
+        #expect(Export.row(["a,b", "say \"hi\"", "c"]) == "\"a,b\",\"say \"\"hi\"\"\",c")
+    }
+
+    @Test func reportHasEveryFigureAndEachIsWellFormedSVG() throws {
+        let directory = try ReportFixtures.fullReportDirectory("contents")
+        defer { ReportFixtures.cleanUp(directory) }
+        let page = try Report.build(from: directory)
+        let names = page.figures.map(\.name)
+        #expect(names == ["curve-tic-tac-toe", "curve-connect-four", "aggregate", "improvement", "transfer-tic-tac-toe", "heldout",
+                          "scaling-parameters", "scaling-compute", "cka-1", "task-variance-1",
+                          "ftv-1-tic-tac-toe-connect-four", "ftv-1-tic-tac-toe-breakthrough", "ftv-1-connect-four-breakthrough", "probe-1"])
+        for figure in page.figures {
+            let parser = XMLParser(data: Data(figure.svg.utf8))
+            #expect(parser.parse(), "\(figure.name) is not well-formed XML")
+            #expect(figure.svg.contains("<text"), "\(figure.name) has no text")
+        }
+        let html = page.html
+        for section in ["Learning curves", "Final scores", "Transfer", "Held-out games", "Scaling", "Shared representations"] {
+            #expect(html.contains("<h2>\(section)</h2>"))
+        }
+        // The scaling fit recovers the exponents the fixture was made with.
+        let result = try #require(try ScalingResult.read(from: directory))
+        let (_, fits) = try #require(ExperimentFigures.scalingPlot(result, versus: .parameters, resamples: 30))
+        #expect(fits.map(\.series) == ["mlp", "transformer"])
+        #expect(abs(fits[0].exponent.estimate - 0.35) < 0.1 && abs(fits[1].exponent.estimate - 0.5) < 0.1)
+        // Transfer: fine-tuning's jumpstart over scratch is about 0.15.
+        let transfer = try #require(try TransferResult.read(from: directory))
+        let table = ExperimentFigures.transferTable(transfer.targets[0], threshold: 0.85)
+        #expect(table.rows.map { $0[0] } == ["scratch", "fine-tune", "joint"])
+        let jumpstart = try #require(Double(table.rows[1][3].prefix(4)))
+        #expect(abs(jumpstart - 0.15) < 0.05)
+    }
+}
