@@ -71,7 +71,7 @@ struct Tournament: ParsableCommand {
         do {
             let games = try RoundRobin.run(game: game, players: &players, names: names, gamesPerPair: gamesPerPair, seed: seed) { result in
                 try log.write(result)
-                if result.seed + 1 == UInt64(gamesPerPair) { print("  \(result.firstName) - \(result.secondName) done") }
+                if result.seed + 1 == UInt64(gamesPerPair) { print("  \(names[min(result.first, result.second)]) - \(names[max(result.first, result.second)]) done") }
             }
             return (games, nil)
         } catch let error as TournamentStopped {

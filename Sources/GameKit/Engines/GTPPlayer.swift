@@ -56,17 +56,16 @@ public final class GTPPlayer: GamePlayer {
     public func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) throws(EngineError) -> Int {
         let client = try connected()
         do throws(EngineError) {
-            switch try follower.step(to: state, in: game, engine: name) {
-            case .newGame:
+            let step = try follower.step(to: state, in: game, engine: name)
+            if step.newGame {
                 try client.command("clear_board")
                 if seedable { try client.command("set_random_seed \(rng.next() % 1_000_000)") }
-            case .moves(let moves):
-                for move in moves {
-                    guard let vertex = GTP.vertex(ofAction: move.text, boardSize: boardSize) else {
-                        preconditionFailure("\(game.id): '\(move.text)' is not a go move of a \(boardSize)x\(boardSize) board")
-                    }
-                    try client.command("play \(GTP.colour(ofPlayer: move.player)) \(vertex)")
+            }
+            for move in step.moves {
+                guard let vertex = GTP.vertex(ofAction: move.text, boardSize: boardSize) else {
+                    preconditionFailure("\(game.id): '\(move.text)' is not a go move of a \(boardSize)x\(boardSize) board")
                 }
+                try client.command("play \(GTP.colour(ofPlayer: move.player)) \(vertex)")
             }
             let request = "genmove \(GTP.colour(ofPlayer: game.currentPlayer(in: state)))"
             let reply = try client.command(request)

@@ -39,7 +39,7 @@ public final class UCIPlayer: GamePlayer {
     public func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) throws(EngineError) -> Int {
         do throws(EngineError) {
             let engine = try connected()
-            if try follower.step(to: state, in: game, engine: name) == .newGame {
+            if try follower.step(to: state, in: game, engine: name).newGame {
                 try engine.send("ucinewgame")
                 try waitUntilReady(engine)
             }
