@@ -47,7 +47,7 @@ public enum RatingError: Error, Equatable, CustomStringConvertible {
         case .onlyDraws:
             "every game was drawn and there is no prior: the draw parameter has no finite estimate; add prior games"
         case let .didNotConverge(iterations):
-            "the rating fit did not converge in \(iterations) Newton steps"
+            "the rating fit did not converge in \(iterations) Newton steps; a player who won or lost every game has no finite rating without prior games (keep priorGames above 0)"
         }
     }
 }
