@@ -148,12 +148,13 @@ extension RoundRobin {
             counts[game.second][game.first] += 1
         }
         lines.append("")
-        lines.append(pad("score of row vs column", width) + names.indices.map { pad(String($0 + 1), 6) }.joined())
+        let label = max(width + 4, 24)
+        lines.append(pad("score of row vs column", label) + names.indices.map { pad(String($0 + 1), 6) }.joined())
         for i in names.indices {
             let cells = names.indices.map { j in
                 pad(i == j || counts[i][j] == 0 ? "-" : String(format: "%.2f", points[i][j] / counts[i][j]), 6)
             }
-            lines.append(pad("\(i + 1) \(names[i])", width) + cells.joined())
+            lines.append(pad(pad(String(i + 1), 4) + names[i], label) + cells.joined())
         }
         return lines.joined(separator: "\n")
     }

@@ -39,7 +39,7 @@ public enum PlayerNameError: Error, Equatable, CustomStringConvertible {
         case .unknown(let name):
             "unknown player '\(name)'; players: \((BaselinePlayers.names + EnginePlayers.names).joined(separator: ", "))"
         case let .wrongGame(player, game, plays):
-            "\(player) cannot play \(game): it plays \(plays) only; for \(game) use \(BaselinePlayers.names.joined(separator: ", "))"
+            "\(player) cannot play \(game): it plays \(plays) only; for \(game) use random, greedy, mcts:N (or another engine)"
         case let .badStrength(player, expected):
             "bad player '\(player)': \(expected)"
         case .engineMissing(let error):
