@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "GameKit", dependencies: ["SeededRandom"], swiftSettings: optimizedInDebug),
         .target(name: "Games", dependencies: ["GameKit"], path: "Games", swiftSettings: optimizedInDebug),
         .target(name: "RL", dependencies: ["Neural", "GameKit", "FastMath"], swiftSettings: optimizedInDebug),
-        .target(name: "Lab", dependencies: ["RL", "Games", "SeededRandom"], swiftSettings: optimizedInDebug),
+        .target(name: "Lab", dependencies: ["RL", "Games", "GameKit", "SeededRandom"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "play",
             dependencies: [

@@ -54,24 +54,39 @@ public struct GameScore: Sendable, Hashable, Codable {
     }
 }
 
+/// A match that an engine stopped (it died, hung, or played a move our rules call
+/// illegal): the scores so far, the last one possibly short of its games, and why.
+public struct MatchStopped: Error, CustomStringConvertible {
+    /// Every score finished or begun, in order; the last is the interrupted match.
+    public var scores: [GameScore]
+    public var reason: EngineError
+
+    public var description: String {
+        let last = scores.last.map { " after \($0.games) games against \($0.opponent) in \($0.game) (\($0.wins) won, \($0.draws) drawn, \($0.losses) lost)" } ?? ""
+        return "the match stopped\(last): \(reason)"
+    }
+}
+
 /// Matches and task runs for evaluation.
 public enum Evaluation {
     /// `player` against `opponent` for `games` games of `game`, alternating who moves first.
+    /// An engine failure stops the match: `MatchStopped` carries the games played so far.
     public static func match(_ player: inout some GamePlayer, against opponent: inout some GamePlayer, in game: AnyGame,
-                             games: Int, seed: UInt64) -> GameScore {
+                             games: Int, seed: UInt64) throws(MatchStopped) -> GameScore {
         precondition(game.playerCount == 2, "\(game.id) is not a two-player game")
         var rng = SeededGenerator(seed: seed)
         var score = GameScore(game: game.id, opponent: opponent.name)
         for index in 0..<games {
             let seat = index % 2
-            var state = game.initialState(seed: UInt64(index))
-            while !game.isTerminal(state) {
-                let action = game.currentPlayer(in: state) == seat
-                    ? player.chooseAction(in: game, state: state, using: &rng)
-                    : opponent.chooseAction(in: game, state: state, using: &rng)
-                game.play(action, in: &state)
+            let start = game.initialState(seed: UInt64(index))
+            let record: GameRecord
+            do {
+                record = seat == 0 ? try Match.play(game, from: start, first: &player, second: &opponent, using: &rng)
+                    : try Match.play(game, from: start, first: &opponent, second: &player, using: &rng)
+            } catch {
+                throw MatchStopped(scores: [score], reason: error)
             }
-            let result = game.returns(in: state)![seat]
+            let result = record.returns[seat]
             score.games += 1
             if result > 0 { score.wins += 1 } else if result < 0 { score.losses += 1 } else { score.draws += 1 }
         }
@@ -80,19 +95,27 @@ public enum Evaluation {
 
     /// `player`'s scores in `game`: a task against its optimum (`games` levels from
     /// `taskSeed`), a two-player game against each of `opponents` in turn (the i-th with
-    /// seed `seed + i`). The one evaluation loop of training and `play eval`.
+    /// seed `seed + i`). The one evaluation loop of training and `play eval`. An engine
+    /// failure stops it; `MatchStopped` carries the scores so far.
     public static func scores(_ player: inout some GamePlayer, in game: AnyGame, against opponents: [any GamePlayer],
-                              games: Int, seed: UInt64, taskSeed: UInt64) -> [GameScore] {
-        guard game.playerCount == 2 else { return [task(&player, on: game, episodes: games, seed: taskSeed)] }
-        return opponents.enumerated().map { index, opponent in
+                              games: Int, seed: UInt64, taskSeed: UInt64) throws(MatchStopped) -> [GameScore] {
+        guard game.playerCount == 2 else { return [try task(&player, on: game, episodes: games, seed: taskSeed)] }
+        var scores: [GameScore] = []
+        for (index, opponent) in opponents.enumerated() {
             var opponent = opponent
-            return match(&player, against: &opponent, in: game, games: games, seed: seed &+ UInt64(index))
+            do {
+                scores.append(try match(&player, against: &opponent, in: game, games: games, seed: seed &+ UInt64(index)))
+            } catch {
+                throw MatchStopped(scores: scores + error.scores, reason: error.reason)
+            }
         }
+        return scores
     }
 
     /// `player` on `episodes` levels of the task `game` (seeds `seed ..< seed + episodes`):
     /// success counts as a win, failure as a loss; steps are compared with the optimum.
-    public static func task(_ player: inout some GamePlayer, on game: AnyGame, episodes: Int, seed: UInt64) -> GameScore {
+    /// A player that fails stops the run with the episodes so far (`MatchStopped`).
+    public static func task(_ player: inout some GamePlayer, on game: AnyGame, episodes: Int, seed: UInt64) throws(MatchStopped) -> GameScore {
         precondition(game.playerCount == 1, "\(game.id) is not a single-player task")
         var rng = SeededGenerator(seed: seed)
         var score = GameScore(game: game.id, opponent: "optimum")
@@ -102,7 +125,11 @@ public enum Evaluation {
             let best = game.shortestSolution(from: state)?.count
             var moves = 0
             while !game.isTerminal(state) {
-                game.play(player.chooseAction(in: game, state: state, using: &rng), in: &state)
+                do {
+                    game.play(try player.chooseAction(in: game, state: state, using: &rng), in: &state)
+                } catch {
+                    throw MatchStopped(scores: [score], reason: error)
+                }
                 moves += 1
             }
             score.games += 1

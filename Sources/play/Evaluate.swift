@@ -4,9 +4,11 @@ import GameKit
 import Games
 import RL
 
-/// Opponent names the command line takes: the baselines, or `checkpoint:PATH` (a trained network).
+/// Player names the command line takes: the baselines, the outside engines
+/// (`gnugo:LEVEL`, `stockfish:DEPTH`, `gtp:COMMAND`, `uci:COMMAND`), or `checkpoint:PATH`
+/// (a trained network).
 enum PlayerSpec {
-    static let help = "random, greedy, mcts:N, minimax (small games) or checkpoint:PATH"
+    static let help = "random, greedy, mcts:N, minimax (small games), gnugo:LEVEL (go-lite), stockfish:DEPTH (chess-lite), gtp:COMMAND, uci:COMMAND or checkpoint:PATH"
 
     /// The player called `name` for `entry`'s game.
     static func player(named name: String, for entry: GameEntry) throws -> any GamePlayer {
@@ -16,17 +18,17 @@ enum PlayerSpec {
             return NetworkPlayer(network: try TextPolicyNetwork.load(from: checkpoint),
                                  hideGameID: checkpoint.header.config.hideGameID, name: "checkpoint")
         }
-        return try BaselinePlayers.player(named: name, minimaxAllowed: entry.minimaxFeasible)
+        return try BaselinePlayers.player(named: name, for: entry)
     }
 
-    /// Checks a name without loading anything heavy (for `validate`).
+    /// Checks a name without loading or starting anything heavy (for `validate`).
     static func check(_ name: String, for entry: GameEntry) throws {
         if name.hasPrefix("checkpoint:") {
             let path = String(name.dropFirst("checkpoint:".count))
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no checkpoint at \(path)") }
             return
         }
-        do { _ = try BaselinePlayers.player(named: name, minimaxAllowed: entry.minimaxFeasible) } catch {
+        do { _ = try BaselinePlayers.player(named: name, for: entry) } catch {
             throw ValidationError(error.description + " (or checkpoint:PATH)")
         }
     }
@@ -44,7 +46,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "'all', comma-separated game ids, or 'trained' for the checkpoint's own games.")
     var games: String = "trained"
 
-    @Option(help: "Opponents, comma-separated: random, greedy, mcts:N, minimax. Tasks are always scored against their optimum.")
+    @Option(help: "Opponents, comma-separated: \(PlayerSpec.help). Tasks are always scored against their optimum.")
     var opponent: String = "random"
 
     @Option(help: "Games per game and opponent (task episodes per task).")
@@ -59,10 +61,14 @@ struct Evaluate: ParsableCommand {
     func validate() throws {
         guard gamesPerPair >= 1 else { throw ValidationError("--games-per-pair must be at least 1 (got \(gamesPerPair)).") }
         guard FileManager.default.fileExists(atPath: checkpoint) else { throw ValidationError("no checkpoint at \(checkpoint)") }
-        if games != "trained" { do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) } }
-        // Names only; whether minimax can solve a game is decided per game in `run`.
-        for name in opponent.split(separator: ",") {
-            try PlayerSpec.check(String(name), for: GameCatalog.registry.entry("tic-tac-toe"))
+        let entries: [GameEntry]
+        do {
+            entries = games == "trained" ? [try GameCatalog.registry.entry("connect-four")]
+                : try GameCatalog.registry.games(games).filter { $0.playerCount == 2 }.map { try GameCatalog.registry.entry($0.id) }
+        } catch { throw ValidationError("\(error)") }
+        // Whether minimax can solve a game is decided per game in `run` (it is skipped where it cannot).
+        for name in opponent.split(separator: ",").map(String.init) where name != "minimax" && (!Self.isEngine(name) || games != "trained") {
+            for entry in entries { try PlayerSpec.check(name, for: entry) }
         }
     }
 
@@ -83,12 +89,27 @@ struct Evaluate: ParsableCommand {
                 names.removeAll { $0 == "minimax" }
             }
             let opponents = try names.map { try PlayerSpec.player(named: $0, for: entry) }
-            for score in Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed) {
+            let scores: [GameScore], stopped: MatchStopped?
+            do {
+                (scores, stopped) = (try Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed), nil)
+            } catch {
+                (scores, stopped) = (error.scores, error)
+            }
+            for score in scores where score.games > 0 {
                 try log.write(EvalEvent(update: file.header.updates, decisions: file.header.decisions, score: score))
                 print(Self.row(score, task: game.playerCount == 1))
             }
+            if let stopped {
+                print("\nresults so far appended to \(logURL.path)")
+                throw stopped
+            }
         }
         print("\nresults appended to \(logURL.path)")
+    }
+
+    /// Whether `name` names an outside engine (checked per game once the games are known).
+    static func isEngine(_ name: String) -> Bool {
+        ["gnugo:", "stockfish:", "gtp:", "uci:"].contains { name.lowercased().hasPrefix($0) }
     }
 
     /// One table row.

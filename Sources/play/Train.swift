@@ -242,7 +242,7 @@ struct Train: ParsableCommand {
         var scores: [GameScore] = []
         for game in trainer.games {
             var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
-            scores += Evaluation.scores(&player, in: game, against: [RandomPlayer()], games: evalQuick, seed: 17, taskSeed: 2_000_000)
+            scores += try Evaluation.scores(&player, in: game, against: [RandomPlayer()], games: evalQuick, seed: 17, taskSeed: 2_000_000)
             var event = EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: scores[scores.count - 1])
             event.seconds = seconds
             try log.write(event)
@@ -256,7 +256,7 @@ struct Train: ParsableCommand {
         for game in trainer.games {
             var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
             let opponents: [any GamePlayer] = evalMCTS > 0 ? [RandomPlayer(), MCTSPlayer(simulations: evalMCTS)] : [RandomPlayer()]
-            let scores = Evaluation.scores(&player, in: game, against: opponents, games: evalGames, seed: 7, taskSeed: 1_000_000)
+            let scores = try Evaluation.scores(&player, in: game, against: opponents, games: evalGames, seed: 7, taskSeed: 1_000_000)
             for score in scores {
                 try log.write(EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score))
                 lines.append(Evaluate.row(score, task: game.playerCount == 1))

@@ -15,7 +15,7 @@ struct Versus: ParsableCommand {
     @Argument(help: "A game id (see `play games`).")
     var game: String
 
-    @Option(help: "The opponent: random, greedy, mcts:N (N simulations per move), minimax (small games only) or checkpoint:PATH.")
+    @Option(help: "The opponent: \(PlayerSpec.help).")
     var opponent: String = "mcts:200"
 
     @Option(help: "Which side you play in two-player games: first or second.")
@@ -83,7 +83,16 @@ struct VersusSession {
                 return returns
             }
             if game.currentPlayer(in: state) != humanPlayer {
-                let action = opponent.chooseAction(in: game, state: state, using: &rng)
+                let action: Int
+                do {
+                    action = try opponent.chooseAction(in: game, state: state, using: &rng)
+                } catch .resigned {
+                    output("\(opponent.name) resigns: you win")
+                    return humanPlayer == 0 ? [1, -1] : [-1, 1]
+                } catch {
+                    output("the game stops: \(error)")
+                    return nil
+                }
                 output("\(opponent.name) plays \(game.actionText(action, in: state, notation: .absolute))")
                 game.play(action, in: &state)
                 continue

@@ -107,22 +107,16 @@ import GameKit
     static let engine = "/usr/games/fairy-stockfish"
     static var installed: Bool { FileManager.default.isExecutableFile(atPath: engine) }
 
-    /// Fairy-Stockfish's `go perft` total from `fen`.
+    /// Fairy-Stockfish's `go perft` total from `fen`, through the engine process layer.
     func engineResult(fen: String, depth: Int) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.engine)
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let commands = "uci\nsetoption name UCI_Variant value gardner\nposition fen \(fen) - - 0 1\ngo perft \(depth)\nquit\n"
-        input.fileHandleForWriting.write(commands.data(using: .utf8)!)
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Nodes searched:") }),
-              let count = Int(line.split(separator: " ").last ?? "") else {
-            throw GameError.badPosition(game: "chess-lite", reason: "Fairy-Stockfish gave no perft for \(fen): \(text.suffix(200))")
+        let engine = try EngineProcess(executable: URL(fileURLWithPath: Self.engine), arguments: [], name: "fairy-stockfish", timeout: 60)
+        defer { engine.close() }
+        for command in ["uci", "setoption name UCI_Variant value gardner", "position fen \(fen) - - 0 1", "go perft \(depth)"] {
+            try engine.send(command)
+        }
+        let line = try engine.readLines(waitingFor: "go perft \(depth)") { $0.hasPrefix("Nodes searched:") }.last!
+        guard let count = Int(line.split(separator: " ").last ?? "") else {
+            throw GameError.badPosition(game: "chess-lite", reason: "Fairy-Stockfish gave no perft for \(fen): \(line)")
         }
         return count
     }

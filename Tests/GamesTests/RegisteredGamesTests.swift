@@ -60,7 +60,7 @@ import GameKit
         #expect(ticTacToe.perft(start, depth: 9) == 127_872)
     }
 
-    @Test func ticTacToeIsADrawAndMinimaxNeverLoses() {
+    @Test func ticTacToeIsADrawAndMinimaxNeverLoses() throws {
         var minimax = MinimaxPlayer()
         #expect(minimax.value(of: ticTacToe.initialState(seed: 0), in: ticTacToe) == 0)
         var rng = SeededGenerator(seed: 5)
@@ -72,7 +72,7 @@ import GameKit
                 while !ticTacToe.isTerminal(state) {
                     let action = ticTacToe.currentPlayer(in: state) == minimaxSide
                         ? minimax.chooseAction(in: ticTacToe, state: state, using: &rng)
-                        : opponents[index].chooseAction(in: ticTacToe, state: state, using: &rng)
+                        : try opponents[index].chooseAction(in: ticTacToe, state: state, using: &rng)
                     ticTacToe.play(action, in: &state)
                 }
                 let result = ticTacToe.returns(in: state)![minimaxSide]

@@ -27,11 +27,23 @@ public enum BaselinePlayers {
 /// A player name that names no baseline; the description says what is allowed.
 public enum PlayerNameError: Error, Equatable, CustomStringConvertible {
     case unknown(String), badSimulations(String), minimaxTooLarge
+    /// An engine asked for a game it does not play (`gnugo:1` for chess-lite).
+    case wrongGame(player: String, game: String, plays: String)
+    /// An engine's strength outside what it accepts (`gnugo:99`).
+    case badStrength(player: String, expected: String)
+    /// The engine's program is missing.
+    case engineMissing(EngineError)
 
     public var description: String {
         switch self {
         case .unknown(let name):
-            "unknown player '\(name)'; players: \(BaselinePlayers.names.joined(separator: ", "))"
+            "unknown player '\(name)'; players: \((BaselinePlayers.names + EnginePlayers.names).joined(separator: ", "))"
+        case let .wrongGame(player, game, plays):
+            "\(player) cannot play \(game): it plays \(plays) only; for \(game) use random, greedy, mcts:N (or another engine)"
+        case let .badStrength(player, expected):
+            "bad player '\(player)': \(expected)"
+        case .engineMissing(let error):
+            error.description
         case .badSimulations(let name):
             "bad player '\(name)': mcts:N needs a whole number of simulations from 1 to 1000000, e.g. mcts:200"
         case .minimaxTooLarge:

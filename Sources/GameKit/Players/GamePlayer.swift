@@ -1,11 +1,16 @@
 import SeededRandom
 
-/// Something that picks moves: the baselines every evaluation needs, and later the network.
+/// Something that picks moves: the baselines every evaluation needs, the network, and
+/// outside engines (GNU Go, Fairy-Stockfish) behind their protocols.
 public protocol GamePlayer {
-    /// A short name for tables and logs (`random`, `mcts:200`).
+    /// A short name for tables and logs (`random`, `mcts:200`, `gnugo:1`).
     var name: String { get }
     /// A legal action id for the mover of `state`, which is not terminal.
-    mutating func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) -> Int
+    ///
+    /// Only engine players throw: when the engine is missing, dies, hangs or plays a move
+    /// our rules call illegal, and `EngineError.resigned` when it gives the game up.
+    /// Baselines and the network never throw, so calls on them need no `try`.
+    mutating func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) throws(EngineError) -> Int
 }
 
 extension SeededGenerator {
