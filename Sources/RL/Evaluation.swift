@@ -1,19 +1,25 @@
+import FastMath
 import GameKit
 import Neural
 
-/// The network as a player: it plays the action it scores highest (no sampling), so an
-/// evaluation measures the policy's best guess; randomness comes from the opponents and
-/// the levels.
+/// The network as a player. In two-player games it plays the action it scores highest (no
+/// sampling), so an evaluation measures the policy's best guess and randomness comes from
+/// the opponents. On single-player tasks it samples from its policy (unless
+/// `samplesOnTasks` is false): the greedy action of a policy trained with sampling walks
+/// back and forth forever in the maze states where two moves score nearly alike, while the
+/// policy itself, the thing training optimises, finds the goal.
 public struct NetworkPlayer: GamePlayer {
     public let network: TextPolicyNetwork
     public let hideGameID: Bool
     public var name: String
+    public var samplesOnTasks: Bool
     private var builder = PolicyBatchBuilder()
 
-    public init(network: TextPolicyNetwork, hideGameID: Bool = false, name: String = "network") {
+    public init(network: TextPolicyNetwork, hideGameID: Bool = false, name: String = "network", samplesOnTasks: Bool = true) {
         self.network = network
         self.hideGameID = hideGameID
         self.name = name
+        self.samplesOnTasks = samplesOnTasks
     }
 
     public mutating func chooseAction<G: Game>(in game: G, state: G.State, using rng: inout SeededGenerator) -> Int {
@@ -28,6 +34,14 @@ public struct NetworkPlayer: GamePlayer {
         let logits = network.forward(batch).logits
         var best = 0
         for i in 1..<ids.count where logits[i] > logits[best] { best = i }
+        guard samplesOnTasks && game.playerCount == 1 else { return ids[best] }
+        var weights = [Double](repeating: 0, count: ids.count)
+        for i in ids.indices { weights[i] = Double(fastExp(logits[i] - logits[best])) }
+        var threshold = Double(rng.nextUnitFloat()) * weights.reduce(0, +)
+        for i in ids.indices {
+            threshold -= weights[i]
+            if threshold <= 0 { return ids[i] }
+        }
         return ids[best]
     }
 }

@@ -38,7 +38,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// random number (0 to this) of uniformly random moves, which are not learned from.
     /// Self-play between near-deterministic players otherwise replays a few lines, and the
     /// network never learns to defend positions strong opponents reach (0 turns this off).
-    public var randomOpeningPlies = 0
+    public var randomOpeningPlies = 4
     /// A snapshot of the network joins the opponent pool every this many updates; the pool
     /// keeps the newest `poolSize`.
     public var snapshotEvery = 5
@@ -83,7 +83,7 @@ extension TrainingConfig {
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
-    /// takes its default, so older `config.json` files and checkpoints stay readable.
+    /// takes its default (or the value that reproduces what such older runs did), so older `config.json` files and checkpoints stay readable.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(games: try c.decode([String].self, forKey: .games))
@@ -110,7 +110,8 @@ extension TrainingConfig {
         try read(.hideGameID, into: &hideGameID)
         try read(.selfPlayShare, into: &selfPlayShare)
         try read(.randomOpponentShare, into: &randomOpponentShare)
-        try read(.randomOpeningPlies, into: &randomOpeningPlies)
+        // Files from before random openings existed were trained without them.
+        randomOpeningPlies = try c.decodeIfPresent(Int.self, forKey: .randomOpeningPlies) ?? 0
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)
         try read(.threads, into: &threads)

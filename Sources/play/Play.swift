@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Neural
 
 /// The lab's command-line tool: `swift run play --games all` trains one network on
@@ -24,6 +27,10 @@ struct ComputeOptions: ParsableArguments {
         }
     }
 
-    /// Applies the options to the process.
-    func apply() { BLAS.setThreads(blasThreads) }
+    /// Applies the options to the process; progress lines go out as they are printed,
+    /// also when the output is a file or a pipe (`play ... | tee run.txt`).
+    func apply() {
+        BLAS.setThreads(blasThreads)
+        setvbuf(stdout, nil, _IOLBF, 0)
+    }
 }

@@ -50,7 +50,7 @@ struct Train: ParsableCommand {
     var randomOpponents: Double = 0.2
 
     @Option(help: "Two-player self-play and pool games start after 0 to N random moves (diverse positions to learn from).")
-    var openingPlies: Int = 0
+    var openingPlies: Int = 4
 
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
