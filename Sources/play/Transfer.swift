@@ -168,6 +168,7 @@ struct Transfer: ParsableCommand {
         let start = Date()
         let log: (String) -> Void = { line in
             print(String(format: "[%5.0f s] ", Date().timeIntervalSince(start)) + line)
+            fflush(nil)  // all streams: progress must show when stdout is a file
         }
         if let experiment = try transferExperiment() {
             let result = try experiment.run(progress: log)
