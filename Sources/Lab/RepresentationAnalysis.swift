@@ -16,6 +16,15 @@ public struct StateSample: Sendable {
     /// Whether the game has one player (a task).
     public var isTask: Bool
 
+    /// Given states (observations with their id line).
+    public init(game: String, observations: [String], actions: [[String]], isTask: Bool) {
+        precondition(observations.count == actions.count, "one action list per observation")
+        self.game = game
+        self.observations = observations
+        self.actions = actions
+        self.isTask = isTask
+    }
+
     /// Up to `count` distinct non-terminal states met while playing uniformly random games
     /// from seeds `seed`, `seed + 1`, ... (at most 50 x `count` games).
     public init(game: AnyGame, count: Int, seed: UInt64) {
