@@ -4,7 +4,7 @@ import SeededRandom
 
 /// Held-out-game transfer against the number of pre-training games
 /// (`play transfer --held-out GAME --pretrain-counts 1,2,4`): for each held-out game, each
-/// count k and each of `subsets` random k-game subsets of the pool (never holding the
+/// count k and each of `subsets` distinct random k-game subsets of the pool (never holding the
 /// held-out game), and each seed, a model pre-trains on the subset for `pretrainSteps`
 /// decisions in total (the same budget for every k: more games means less of each), then
 ///
@@ -57,8 +57,21 @@ public struct HeldOutExperiment: Sendable {
         return nil
     }
 
-    /// Subset `index` of `k` games for `game`: a seeded draw without replacement, sorted
-    /// in pool order.
+    /// Up to `subsets` distinct subsets of `k` games for `game` (fewer when the pool has
+    /// fewer: 4 games have one 4-game subset), each a seeded draw, sorted in pool order.
+    public func distinctSubsets(for game: String, count k: Int) -> [[String]] {
+        var found: [[String]] = []
+        var draw = 0
+        while found.count < subsets && draw < 100 * subsets {
+            let subset = subset(for: game, count: k, index: draw)
+            if !found.contains(subset) { found.append(subset) }
+            draw += 1
+        }
+        return found
+    }
+
+    /// Draw `index` of `k` games for `game`: a seeded draw without replacement, sorted in
+    /// pool order.
     public func subset(for game: String, count k: Int, index: Int) -> [String] {
         let candidates = pool.filter { $0 != game }
         var rng = SeededGenerator(seed: subsetSeed &+ UInt64(k) &* 1_000_003 &+ UInt64(index) &* 7919 &+ UInt64(heldOut.firstIndex(of: game) ?? 0) &* 104_729)
@@ -80,8 +93,7 @@ public struct HeldOutExperiment: Sendable {
                 let scratchScore = scratch.curves[0].finalScore
                 progress("\(game) seed \(seed): from scratch \(Format.fixed(scratchScore, 2)) after \(steps) decisions")
                 for k in counts {
-                    for index in 0..<subsets {
-                        let games = subset(for: game, count: k, index: index)
+                    for (index, games) in distinctSubsets(for: game, count: k).enumerated() {
                         let label = "k\(k)-subset\(index + 1)"
                         let pretrained = try run(game: game, name: "\(label)/pretrain", games: games, seed: seed, steps: pretrainSteps,
                                                  evaluateEvery: pretrainSteps, clock: Array(games.indices)).train()

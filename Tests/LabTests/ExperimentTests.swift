@@ -137,8 +137,11 @@ import Testing
                                            settings: settings, output: root)
         #expect(experiment.subset(for: "tic-tac-toe", count: 2, index: 0) == ["k-in-a-row-4x4-3", "maze-7x7"])
         #expect(experiment.subset(for: "tic-tac-toe", count: 1, index: 0) == experiment.subset(for: "tic-tac-toe", count: 1, index: 0))
+        // Two other games: two 1-game subsets, but only one 2-game subset.
+        #expect(Set(experiment.distinctSubsets(for: "tic-tac-toe", count: 1)) == [["k-in-a-row-4x4-3"], ["maze-7x7"]])
+        #expect(experiment.distinctSubsets(for: "tic-tac-toe", count: 2) == [["k-in-a-row-4x4-3", "maze-7x7"]])
         let result = try experiment.run()
-        #expect(result.records.count == 2 * 2)
+        #expect(result.records.count == 2 + 1)
         #expect(result.records.allSatisfy { !$0.subset.contains("tic-tac-toe") && $0.subset.count == $0.pretrainGames })
         #expect(Set(result.records.compactMap(\.scratch)).count == 1, "one from-scratch baseline per held-out game and seed")
         #expect(try HeldOutResult.read(from: root) == result)
