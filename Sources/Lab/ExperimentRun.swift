@@ -20,7 +20,7 @@ public struct ExperimentRun: Sendable {
     public var evaluated: [Int]
     public var evaluateEvery: Int
     public var evaluationGames: Int
-    /// The run directory (config.json, log.jsonl) and the final checkpoint's file.
+    /// The run directory (config.json, log.jsonl) and the final (weights-only) checkpoint's file.
     public var directory: URL
     public var checkpoint: URL
 
@@ -62,7 +62,8 @@ public struct ExperimentRun: Sendable {
         // The last update usually passes the budget between two scheduled points: one more
         // evaluation puts the final score at the run's end.
         if session.evaluations.last?.decisions != session.decisions { try session.evaluateNow() }
-        try trainer.checkpoint(elapsedSeconds: seconds).write(to: checkpoint)
+        // Weights only: a tenth of a full checkpoint, enough for play, analysis and --init-from.
+        try trainer.checkpoint(elapsedSeconds: seconds).weightsOnly(of: trainer.network.store).write(to: checkpoint)
         let curves = evaluated.map { game in
             let (steps, scores) = session.curve(of: game)
             return LearningCurve(steps: steps, scores: scores)

@@ -209,10 +209,14 @@ struct Train: ParsableCommand {
             print(String(format: "every game reached %.2f after %.1f s of training (%d decisions): stopping", stopScore, last.seconds,
                          trainer.rollouts.decisions))
         }
-        try trainer.checkpoint(elapsedSeconds: seconds).write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
+        // final.ckpt holds everything (it can seed further training); model.ckpt the weights
+        // alone, a tenth of the size, for playing, evaluating and sharing.
+        let final = trainer.checkpoint(elapsedSeconds: seconds)
+        try final.write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
+        try final.weightsOnly(of: trainer.network.store).write(to: checkpointDirectory.appendingPathComponent("model.ckpt"))
         print("\nevaluating (\(evalGames) games per opponent)...")
         print(try evaluationTable(trainer: trainer, log: log))
-        print("\nfinal network: \(checkpointDirectory.path)/final.ckpt; log: \(runDirectory.path)/log.jsonl")
+        print("\nfinal network: \(checkpointDirectory.path)/model.ckpt (weights; final.ckpt with the optimizer and pool); log: \(runDirectory.path)/log.jsonl")
     }
 
     private func printProgress(_ report: Trainer.Report, recent: [[Double]], games: [AnyGame], elapsed: Double) {

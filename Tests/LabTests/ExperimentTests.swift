@@ -44,6 +44,10 @@ import Testing
         #expect(target.network.store.snapshot(.secondMoment).allSatisfy { $0 == 0 })
         #expect(target.updater.optimizer.step == 0 && target.updates == 0 && target.rollouts.decisions == 0)
         _ = try target.runUpdate()
+        // A weights-only checkpoint (model.ckpt) serves as well.
+        let fromWeights = try trainer(tinyConfig(["maze-7x7"], seed: 9))
+        try fromWeights.initializeWeights(from: checkpoint.weightsOnly(of: source.network.store))
+        #expect(fromWeights.network.store.snapshot() == source.network.store.snapshot())
 
         let wider = try trainer(tinyConfig(["tic-tac-toe"], width: 16))
         #expect {
