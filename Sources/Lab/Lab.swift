@@ -9,7 +9,10 @@ import RL
 /// `LinearProbe`), learning-curve transfer measures (`LearningCurve`), SVG figures
 /// (`LinePlot`, `Heatmap`, `BarChart`), the report (`Report`, `play plot`) with its
 /// result files (`ResultFiles`), and CSV export (`Export`, `play export`). The
-/// experiments that train (transfer, sweep, scaling) write those result files.
+/// experiments that train write those result files: `TrainingSession` is the one
+/// training loop (also behind `play train`), `ExperimentRun` one run of an experiment,
+/// `TransferExperiment` and `HeldOutExperiment` (`play transfer`), and
+/// `RepresentationAnalysis` (`play analyze`).
 public enum Lab {
     /// The experiments the lab will run.
     public enum Experiment: String, CaseIterable, Sendable { case transfer, scaling, sweep, representations }

@@ -83,6 +83,9 @@ public struct EvalEvent: Codable, Sendable {
     public var upper: Double
     /// Training time when it was taken (periodic evaluations).
     public var seconds: Double?
+    /// Decisions learned from in this game so far (periodic evaluations; a joint run's
+    /// share of this game, the x axis of a transfer curve).
+    public var gameDecisions: Int?
 
     public init(update: Int, decisions: Int, score: GameScore) {
         self.update = update

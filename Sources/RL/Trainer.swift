@@ -57,6 +57,8 @@ public final class Trainer {
         public var gamesFinished: Int
         /// Learner returns per game since the last report (tasks; games against the pool).
         public var results: [[Double]]
+        /// Decisions this update learned from, per game (a joint run's share of each game).
+        public var learnedPerGame: [Int] = []
     }
 
     /// Gathers at least `config.decisionsPerUpdate` decisions and updates on them.
@@ -72,6 +74,8 @@ public final class Trainer {
         do {
             while rollouts.finished.count < config.decisionsPerUpdate { try rollouts.step(network: network, opponent: against) }
             let batch = rollouts.takeFinished()
+            var learnedPerGame = [Int](repeating: 0, count: games.count)
+            for decision in batch { learnedPerGame[decision.game] += 1 }
             let statistics = try updater.update(network, on: batch, games: games.count,
                                                 learningRate: learningRate ?? config.learningRate, rng: &rng)
             updates += 1
@@ -87,7 +91,7 @@ public final class Trainer {
             }
 
             return Report(update: updates, statistics: statistics, decisions: rollouts.decisions,
-                          gamesFinished: rollouts.gamesFinished, results: rollouts.takeResults())
+                          gamesFinished: rollouts.gamesFinished, results: rollouts.takeResults(), learnedPerGame: learnedPerGame)
         } catch {
             throw .unreadableGame("a game", error.description)
         }

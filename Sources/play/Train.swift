@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GameKit
 import Games
+import Lab
 import Neural
 import RL
 
@@ -67,6 +68,9 @@ struct Train: ParsableCommand {
     @Option(help: "Seconds of training between evaluations against random (0: only the final one).")
     var evalEvery: Double = 60
 
+    @Option(help: "Decisions of training between evaluations against random (deterministic, replaces --eval-every; also evaluates at step 0).")
+    var evalEverySteps: Int?
+
     @Option(help: "Games per game in those periodic evaluations.")
     var evalQuick: Int = 100
 
@@ -81,6 +85,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Run name: logs go to runs/NAME, checkpoints to CHECKPOINTS/NAME (default: from games, model and seed).")
     var name: String?
+
+    @Option(help: "Start from this checkpoint's network weights (fine-tuning): fresh optimizer, any games, the same --arch/--width/--depth/--heads.")
+    var initFrom: String?
 
     @Flag(help: "Continue the run NAME from its latest checkpoint (its saved config is used).")
     var resume = false
@@ -108,6 +115,8 @@ struct Train: ParsableCommand {
         if let problem = config().problem { throw ValidationError(problem) }
         guard evalGames >= 1, evalMCTS >= 0 else { throw ValidationError("--eval-games must be at least 1 and --eval-mcts at least 0.") }
         guard evalEvery >= 0, evalQuick >= 1 else { throw ValidationError("--eval-every must be at least 0 and --eval-quick at least 1.") }
+        if let evalEverySteps, evalEverySteps < 1 { throw ValidationError("--eval-every-steps must be at least 1 (got \(evalEverySteps)).") }
+        if initFrom != nil && resume { throw ValidationError("--init-from starts a new run from a checkpoint's weights; --resume continues a run. Pick one.") }
         if let stopScore, !(0...1).contains(stopScore) { throw ValidationError("--stop-score must lie in [0, 1] (got \(stopScore)).") }
     }
 
@@ -159,54 +168,50 @@ struct Train: ParsableCommand {
             }
             trainer = try Trainer(config: config, games: gameList)
         }
+        if let initFrom {
+            guard !resume else { throw CommandError("--init-from starts a new run; it cannot be combined with --resume") }
+            try trainer.initializeWeights(from: try Checkpoint.read(from: URL(fileURLWithPath: initFrom)))
+            print("starting from the weights of \(initFrom) (fresh optimizer, \(trainer.games.count) games)")
+        }
         let log = try RunLog(directory: runDirectory, config: config)
         print("training \(config.architecture.rawValue) width \(config.width) depth \(config.depth) "
               + "(\(trainer.network.parameterCount) parameters) with \(config.algorithm.rawValue) on \(trainer.games.count) games; "
               + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes") + "; logs in \(runDirectory.path), checkpoints in \(checkpointDirectory.path)")
         print("progress every 10 s; per game, the mean return of its last 200 finished games against random or the pool "
               + "(+1 win, -1 loss; tasks: the reward, 0 to 1)")
-        let start = Date()
-        let budgetSeconds = minutes * 60 - trainer.earlierSeconds
+        var schedule = TrainingSession.Schedule(budget: steps.map { .decisions($0) } ?? .seconds(minutes * 60))
+        schedule.evaluationGames = evalQuick
+        schedule.stopScore = stopScore
+        if let evalEverySteps {
+            schedule.evaluateEveryDecisions = evalEverySteps
+            schedule.evaluateAtStart = !resume
+        } else if evalEvery > 0 {
+            schedule.evaluateEverySeconds = evalEvery
+        }
+        let session = TrainingSession(trainer: trainer, log: log, schedule: schedule)
+        session.checkpoint = latest
         var recent = Array(repeating: [Double](), count: trainer.games.count)
         var lastPrint = Date.distantPast
-        var lastEval = Date()
-        while true {
-            let elapsed = Date().timeIntervalSince(start)
-            let decided = trainer.rollouts.decisions
-            if let steps { if decided >= steps { break } } else if elapsed >= budgetSeconds { break }
-            // With a step budget the learning rate falls linearly to a tenth (CleanRL anneals to 0).
-            let rate = steps.map { config.learningRate * max(0.1, 1 - Float(decided) / Float($0)) } ?? config.learningRate
-            let report = try trainer.runUpdate(learningRate: rate)
-            let seconds = trainer.earlierSeconds + Date().timeIntervalSince(start)
+        session.onUpdate = { report, seconds in
             for (game, results) in report.results.enumerated() { recent[game] = Array((recent[game] + results).suffix(200)) }
-            var returns: [String: Double] = [:]
-            for (game, results) in report.results.enumerated() where !results.isEmpty {
-                returns[trainer.games[game].id] = results.reduce(0, +) / Double(results.count)
-            }
-            try log.write(TrainEvent(update: report.update, decisions: report.decisions, games: report.gamesFinished, seconds: seconds,
-                                     decisionsPerSecond: Double(report.decisions) / max(seconds, 1e-9), statistics: report.statistics,
-                                     returns: returns))
-            if trainer.isCheckpointBoundary { try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: latest) }
-            if evalEvery > 0 && Date().timeIntervalSince(lastEval) >= evalEvery {
-                let scores = try quickEvaluation(trainer: trainer, log: log, seconds: seconds)
-                lastEval = Date()
-                print(String(format: "evaluation at %.0f s (%d decisions), greedy against random, %d games each:", seconds,
-                             trainer.rollouts.decisions, evalQuick))
-                printColumns(scores.map { $0.game.padding(17) + String(format: "%.2f", $0.score) })
-                if let stopScore, scores.allSatisfy({ $0.score >= stopScore }) {
-                    print(String(format: "every game reached %.2f after %.1f s of training (%d decisions): stopping", stopScore, seconds,
-                                 trainer.rollouts.decisions))
-                    break
-                }
-            }
             if Date().timeIntervalSince(lastPrint) >= 10 {
                 lastPrint = Date()
                 printProgress(report, recent: recent, games: trainer.games, elapsed: seconds)
             }
         }
+        session.onEvaluation = { evaluation in
+            print(String(format: "evaluation at %.0f s (%d decisions), greedy against random, %d games each:", evaluation.seconds,
+                         trainer.rollouts.decisions, evalQuick))
+            printColumns(evaluation.scores.map { $0.game.padding(17) + String(format: "%.2f", $0.score) })
+        }
+        let seconds = try session.run()
+        if let stopScore, session.reachedStopScore, let last = session.evaluations.last {
+            print(String(format: "every game reached %.2f after %.1f s of training (%d decisions): stopping", stopScore, last.seconds,
+                         trainer.rollouts.decisions))
+        }
         // final.ckpt holds everything (it can seed further training); model.ckpt the weights
         // alone, a tenth of the size, for playing, evaluating and sharing.
-        let final = trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start))
+        let final = trainer.checkpoint(elapsedSeconds: seconds)
         try final.write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
         try final.weightsOnly(of: trainer.network.store).write(to: checkpointDirectory.appendingPathComponent("model.ckpt"))
         print("\nevaluating (\(evalGames) games per opponent)...")
@@ -238,20 +243,6 @@ struct Train: ParsableCommand {
             row += cell + "   "
         }
         if row.count > 2 { print(row) }
-    }
-
-    /// Every game against random (tasks: against their optimum), `evalQuick` games each,
-    /// logged as `eval` events with the training time.
-    private func quickEvaluation(trainer: Trainer, log: RunLog, seconds: Double) throws -> [GameScore] {
-        var scores: [GameScore] = []
-        for game in trainer.games {
-            var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
-            scores += try Evaluation.scores(&player, in: game, against: [RandomPlayer()], games: evalQuick, seed: 17, taskSeed: 2_000_000)
-            var event = EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: scores[scores.count - 1])
-            event.seconds = seconds
-            try log.write(event)
-        }
-        return scores
     }
 
     /// The final table: every game against random (and MCTS), every task against its optimum.

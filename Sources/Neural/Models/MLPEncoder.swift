@@ -137,6 +137,14 @@ public final class MLPEncoder: FeatureEncoder {
         }
     }
 
+    /// Each layer's ReLU output (B, H) of the last forward: "layer 1" ... "layer depth".
+    public func hiddenLayers() -> [HiddenLayer] {
+        let count = input.batch * config.width
+        return activations.enumerated().map { index, buffer in
+            HiddenLayer(name: "layer \(index + 1)", width: config.width, values: Array(UnsafeBufferPointer(start: buffer.pointer, count: count)))
+        }
+    }
+
     /// Calls `body(sequence, index, token, position)` for every real token of `batch`, and
     /// `startingSequence(s)` before the tokens of sequence s (array reads hoisted out of
     /// the hot loops).

@@ -142,6 +142,24 @@ public final class TransformerEncoder: FeatureEncoder {
         return pooled.pointer
     }
 
+    /// Each block's output (B, T, C) of the last forward, averaged over every sequence's
+    /// real tokens as the encoder's output is ("block 1" ... "block depth"), then the
+    /// output itself ("output": the final norm, pooled).
+    public func hiddenLayers() -> [HiddenLayer] {
+        let (b, t, c) = (input.batch, input.length, config.width)
+        guard b > 0 else { return [] }
+        let pooledBlock = FloatBuffer(count: b * c)
+        var layers: [HiddenLayer] = input.mask.withUnsafeBufferPointer { mask in
+            saved.enumerated().map { index, block in
+                maskedMeanPoolForward(out: pooledBlock.pointer, inp: block.residual2.pointer, mask: mask.baseAddress!,
+                                      batch: b, length: t, channels: c)
+                return HiddenLayer(name: "block \(index + 1)", width: c, values: Array(UnsafeBufferPointer(start: pooledBlock.pointer, count: b * c)))
+            }
+        }
+        layers.append(HiddenLayer(name: "output", width: c, values: Array(UnsafeBufferPointer(start: pooled.pointer, count: b * c))))
+        return layers
+    }
+
     public func backward(dout: UnsafePointer<Float>, store: ParameterStore) {
         let batch = input
         let (b, t, c, nh) = (batch.batch, batch.length, config.width, config.heads)

@@ -1,0 +1,215 @@
+import Foundation
+import GameKit
+import Games
+import Neural
+import RL
+import Testing
+@testable import Lab
+
+/// Fine-tuning from a checkpoint, the training session's schedule, a tiny transfer
+/// experiment end to end, and the representation analysis on untrained checkpoints.
+@Suite struct ExperimentTests {
+    func tinyConfig(_ games: [String], width: Int = 8, seed: UInt64 = 1, architecture: Architecture = .mlp) -> TrainingConfig {
+        var config = TrainingConfig(games: games)
+        config.architecture = architecture
+        config.width = width
+        config.depth = 2
+        config.heads = 2
+        config.environments = 8
+        config.decisionsPerUpdate = 64
+        config.seed = seed
+        return config
+    }
+
+    func trainer(_ config: TrainingConfig) throws -> Trainer {
+        try Trainer(config: config, games: try GameCatalog.registry.games(config.games.joined(separator: ",")))
+    }
+
+    func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("mgl-experiment-\(UUID().uuidString)")
+    }
+
+    @Test func fineTuningCopiesTheWeightsExactlyWithAFreshOptimizer() throws {
+        let source = try trainer(tinyConfig(["tic-tac-toe"], seed: 3))
+        _ = try source.runUpdate()
+        let checkpoint = source.checkpoint(elapsedSeconds: 0)
+        #expect(source.updater.optimizer.step > 0)
+        #expect(source.network.store.snapshot(.firstMoment).contains { $0 != 0 })
+        // Another game, another seed, the same shape.
+        let target = try trainer(tinyConfig(["maze-7x7"], seed: 9))
+        #expect(target.network.store.snapshot() != source.network.store.snapshot())
+        try target.initializeWeights(from: checkpoint)
+        #expect(target.network.store.snapshot() == source.network.store.snapshot())
+        #expect(target.network.store.snapshot(.firstMoment).allSatisfy { $0 == 0 })
+        #expect(target.network.store.snapshot(.secondMoment).allSatisfy { $0 == 0 })
+        #expect(target.updater.optimizer.step == 0 && target.updates == 0 && target.rollouts.decisions == 0)
+        _ = try target.runUpdate()
+        // A weights-only checkpoint (model.ckpt) serves as well.
+        let fromWeights = try trainer(tinyConfig(["maze-7x7"], seed: 9))
+        try fromWeights.initializeWeights(from: checkpoint.weightsOnly(of: source.network.store))
+        #expect(fromWeights.network.store.snapshot() == source.network.store.snapshot())
+
+        let wider = try trainer(tinyConfig(["tic-tac-toe"], width: 16))
+        #expect {
+            try wider.initializeWeights(from: checkpoint)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("mlp width 8 depth 2") && text.contains("mlp width 16 depth 2") && text.contains("--width")
+        }
+        let transformer = try trainer(tinyConfig(["tic-tac-toe"], architecture: .transformer))
+        #expect(throws: CheckpointError.self) { try transformer.initializeWeights(from: checkpoint) }
+    }
+
+    @Test func evaluationsFollowTheDecisionScheduleAndTheClockCountsLearnedDecisions() throws {
+        func run() throws -> (TrainingSession, Int) {
+            let t = try trainer(tinyConfig(["tic-tac-toe", "k-in-a-row-4x4-3"], seed: 2))
+            var schedule = TrainingSession.Schedule(budget: .decisions(300))
+            schedule.clock = [0]
+            schedule.evaluateEveryDecisions = 100
+            schedule.evaluateAtStart = true
+            schedule.evaluationGames = 4
+            schedule.evaluatedGames = [0]
+            let session = TrainingSession(trainer: t, log: nil, schedule: schedule)
+            var learned = 0
+            session.onUpdate = { report, _ in learned += report.learnedPerGame[0] }
+            try session.run()
+            return (session, learned)
+        }
+        let (session, learned) = try run()
+        let points = session.evaluations.map(\.decisions)
+        #expect(points.first == 0)
+        #expect(session.decisions == learned && session.decisions >= 300)
+        // The clock counts the target's decisions only: the other game's run on beside them.
+        #expect(session.trainer.rollouts.decisions >= session.learnedPerGame.reduce(0, +))
+        #expect(session.learnedPerGame[1] > 0)
+        // One evaluation per passed multiple of 100 (no update here gathers 100 decisions of one game).
+        for (a, b) in zip(points, points.dropFirst()) { #expect(a / 100 + 1 == b / 100, "\(points)") }
+        let (again, _) = try run()
+        #expect(again.evaluations.map(\.decisions) == points)
+        #expect(again.evaluations.map { $0.scores[0].wins } == session.evaluations.map { $0.scores[0].wins })
+    }
+
+    @Test func aTinyTransferExperimentWritesAWellFormedResult() throws {
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let settings = ExperimentSettings(template: tinyConfig([]), evaluateEvery: 100, evaluationGames: 6)
+        let experiment = TransferExperiment(targets: ["tic-tac-toe"], pretrain: ["tic-tac-toe", "k-in-a-row-4x4-3"], seeds: [1, 2],
+                                            steps: 250, pretrainSteps: 200, settings: settings, threshold: 0.6, output: root)
+        #expect(experiment.pretrainGames(for: "tic-tac-toe") == ["k-in-a-row-4x4-3"])
+        var lines: [String] = []
+        let result = try experiment.run { lines.append($0) }
+        #expect(lines.count == 2 * 4, "3 conditions and a pre-training per seed")
+        let read = try #require(try TransferResult.read(from: root))
+        #expect(read == result)
+        #expect(read.threshold == 0.6 && read.targets.count == 1 && read.targets[0].pretrain == ["k-in-a-row-4x4-3"])
+        let curves = read.targets[0].curves
+        #expect(curves.count == 6)
+        for condition in ["scratch", "fine-tune", "joint"] {
+            #expect(curves.filter { $0.condition == condition }.map(\.seed) == [1, 2])
+        }
+        for curve in curves {
+            #expect(curve.steps.first == 0 && curve.steps.last! >= 250 && curve.steps.count == curve.scores.count)
+            #expect(zip(curve.steps, curve.steps.dropFirst()).allSatisfy { $0 < $1 })
+            #expect(curve.scores.allSatisfy { (0...1).contains($0) })
+        }
+        // Scratch and joint start from the same seed's weights: the same step-0 score.
+        for seed: UInt64 in [1, 2] {
+            let start = { (c: String) in curves.first { $0.condition == c && $0.seed == seed }!.scores[0] }
+            #expect(start("scratch") == start("joint"))
+        }
+        // The x axis is the target's learned decisions: the scratch run's last point is the
+        // sum of its updates' batch sizes, as logged.
+        let scratchRun = root.appendingPathComponent("runs/tic-tac-toe/scratch/seed-1")
+        let run = try RunData(directory: scratchRun)
+        #expect(Double(run.updates.reduce(0) { $0 + $1.statistics.decisions }) == curves.first { $0.condition == "scratch" && $0.seed == 1 }!.steps.last)
+        #expect(run.periodicEvaluations.allSatisfy { $0.gameDecisions != nil })
+        for file in ["checkpoints/tic-tac-toe/pretrain/seed-2.ckpt", "checkpoints/tic-tac-toe/joint/seed-1.ckpt", "runs/tic-tac-toe/joint/seed-2/log.jsonl"] {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path), "\(file)")
+        }
+        // The report draws it, and the same directory is not overwritten.
+        let page = try Report.build(from: root)
+        #expect(page.html.contains("Transfer to tic-tac-toe"))
+        #expect(throws: LabError.self) { try experiment.run() }
+    }
+
+    @Test func aTinyHeldOutExperimentWritesOneRecordPerCell() throws {
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let settings = ExperimentSettings(template: tinyConfig([]), evaluateEvery: 100, evaluationGames: 4)
+        var experiment = HeldOutExperiment(heldOut: ["tic-tac-toe"], pool: ["tic-tac-toe", "k-in-a-row-4x4-3", "maze-7x7"],
+                                           counts: [1, 2], subsets: 2, seeds: [1], steps: 100, pretrainSteps: 100,
+                                           settings: settings, output: root)
+        #expect(experiment.subset(for: "tic-tac-toe", count: 2, index: 0) == ["k-in-a-row-4x4-3", "maze-7x7"])
+        #expect(experiment.subset(for: "tic-tac-toe", count: 1, index: 0) == experiment.subset(for: "tic-tac-toe", count: 1, index: 0))
+        // Two other games: two 1-game subsets, but only one 2-game subset.
+        #expect(Set(experiment.distinctSubsets(for: "tic-tac-toe", count: 1)) == [["k-in-a-row-4x4-3"], ["maze-7x7"]])
+        #expect(experiment.distinctSubsets(for: "tic-tac-toe", count: 2) == [["k-in-a-row-4x4-3", "maze-7x7"]])
+        let result = try experiment.run()
+        #expect(result.records.count == 2 + 1)
+        #expect(result.records.allSatisfy { !$0.subset.contains("tic-tac-toe") && $0.subset.count == $0.pretrainGames })
+        #expect(Set(result.records.compactMap(\.scratch)).count == 1, "one from-scratch baseline per held-out game and seed")
+        #expect(try HeldOutResult.read(from: root) == result)
+        experiment.counts = [3]
+        #expect(experiment.problem?.contains("2 other games") == true)
+    }
+
+    @Test func hiddenLayersEndInTheFeaturesTheValueHeadReads() throws {
+        for architecture in [Architecture.mlp, .transformer] {
+            let network = TextPolicyNetwork(config: tinyConfig([], architecture: architecture).model, seed: 5)
+            var builder = PolicyBatchBuilder()
+            let batch = try builder.batch([(observation: "tic-tac-toe\nx..\n.o.\n...", actions: ["a1", "c3"]),
+                                           (observation: "tic-tac-toe\n...\n...\n...", actions: ["b2"])])
+            let output = network.forward(batch)
+            let values = [output.values[0], output.values[1]]
+            let layers = network.encoder.hiddenLayers()
+            #expect(layers.map(\.name) == (architecture == .mlp ? ["layer 1", "layer 2"] : ["block 1", "block 2", "output"]))
+            #expect(layers.allSatisfy { $0.batch == 2 && $0.width == 8 })
+            // value = h . w + b, from the last layer and the stored value head.
+            let store = network.store
+            let w = store.parameters + store.view(named: "value.weight")!.offset, bias = store.parameters[store.view(named: "value.bias")!.offset]
+            for b in 0..<2 {
+                let h = Array(layers.last!.row(b))
+                let value = (0..<8).reduce(bias) { $0 + h[$1] * w[$1] }
+                #expect(abs(value - values[b]) < 1e-5)
+            }
+        }
+    }
+
+    @Test func occupancyIsReadFromTheObservationBoard() {
+        let sample = StateSample(game: "tic-tac-toe", observations: ["tic-tac-toe\nx..\n.o.\n..x"], actions: [["b1"]], isTask: false)
+        #expect(sample.moverOccupies("a3", in: 0) == true)
+        #expect(sample.moverOccupies("b2", in: 0) == false, "o is the opponent's")
+        #expect(sample.moverOccupies("c1", in: 0) == true)
+        #expect(sample.moverOccupies("a1", in: 0) == false)
+        #expect(sample.moverOccupies("d1", in: 0) == nil && sample.moverOccupies("a4", in: 0) == nil)
+        let task = StateSample(game: "key-door-5x5", observations: ["key-door-5x5\n#####\n#.@G#\n#####\nkey--"], actions: [["up"]], isTask: true)
+        #expect(task.moverOccupies("c2", in: 0) == true && task.moverOccupies("c4", in: 0) == nil, "the key line is not board")
+    }
+
+    @Test func analysisOfUntrainedCheckpointsHasCKAOneOnTheSameModel() throws {
+        let a = try trainer(tinyConfig(["tic-tac-toe"], seed: 1)).checkpoint(elapsedSeconds: 0)
+        let b = try trainer(tinyConfig(["tic-tac-toe"], seed: 2)).checkpoint(elapsedSeconds: 0)
+        let games = ["tic-tac-toe", "k-in-a-row-4x4-3"]
+        let same = try RepresentationAnalysis(models: [.init(name: "A", checkpoint: a), .init(name: "A again", checkpoint: a)],
+                                              games: games, states: 60).run()
+        #expect(same.cka.count == 3, "per game and pooled")
+        for table in same.cka {
+            #expect(table.rows == ["layer 1", "layer 2"] && table.columns == table.rows)
+            for i in 0..<2 { #expect(abs(table.values[i][i] - 1) < 1e-9, "\(table.title) \(table.values)") }
+        }
+        let other = try RepresentationAnalysis(models: [.init(name: "A", checkpoint: a), .init(name: "B", checkpoint: b)],
+                                               games: games, states: 60).run()
+        #expect(other.cka.allSatisfy { table in (0..<2).allSatisfy { table.values[$0][$0] < 0.999 } })
+        #expect(other.taskVariance.count == 2 * 2, "every layer of both models")
+        #expect(other.taskVariance.allSatisfy { $0.games == games && $0.rotatedVariances != nil })
+        // b2 exists on both boards: one occupancy and one value probe per model, 2 x 2 games.
+        #expect(other.probes.count == 4)
+        #expect(other.probes.allSatisfy { $0.accuracy.count == 2 && $0.accuracy.allSatisfy { $0.count == 2 } })
+        // Written and read back as the report reads it.
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try other.write(to: root)
+        #expect(try AnalysisResult.read(from: root) == other)
+    }
+}
