@@ -27,10 +27,12 @@ struct ComputeOptions: ParsableArguments {
         }
     }
 
-    /// Applies the options to the process; progress lines go out as they are printed,
-    /// also when the output is a file or a pipe (`play ... | tee run.txt`).
-    func apply() {
-        BLAS.setThreads(blasThreads)
-        setvbuf(stdout, nil, _IOLBF, 0)
-    }
+    /// Applies the options to the process.
+    func apply() { BLAS.setThreads(blasThreads) }
+}
+
+/// Hands printed lines to the system now, so progress shows up as it happens also when the
+/// output is a file or a pipe (`play ... | tee run.txt`), where it is otherwise held back.
+func flushOutput() {
+    fflush(nil)
 }

@@ -197,12 +197,14 @@ struct Train: ParsableCommand {
             if Date().timeIntervalSince(lastPrint) >= 10 {
                 lastPrint = Date()
                 printProgress(report, recent: recent, games: trainer.games, elapsed: seconds)
+                flushOutput()
             }
         }
         session.onEvaluation = { evaluation in
-            print(String(format: "evaluation at %.0f s (%d decisions), greedy against random, %d games each:", evaluation.seconds,
+            print(String(format: "evaluation at %.0f s (%d decisions), against random (tasks: success), %d games each:", evaluation.seconds,
                          trainer.rollouts.decisions, evalQuick))
             printColumns(evaluation.scores.map { $0.game.padding(17) + String(format: "%.2f", $0.score) })
+            flushOutput()
         }
         let seconds = try session.run()
         if let stopScore, session.reachedStopScore, let last = session.evaluations.last {

@@ -91,17 +91,20 @@ import Games
                       "--decisions-per-update", "128", "--checkpoint-every", "2", "--eval-games", "2", "--eval-mcts", "2",
                       "--name", "tiny", "--runs", root.appendingPathComponent("runs").path,
                       "--checkpoints", root.appendingPathComponent("ckpt").path]
-        try Train.parse(common + ["--steps", "600"]).run()
+        // A maze episode of an untrained network can take its whole budget (98 moves), so
+        // an update of 128 finished decisions may need several hundred: 2,000 steps give
+        // several updates and at least one checkpoint boundary.
+        try Train.parse(common + ["--steps", "2000"]).run()
         let log = try String(contentsOf: root.appendingPathComponent("runs/tiny/log.jsonl"), encoding: .utf8)
         let events = log.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(events.contains { $0["event"] as? String == "train" })
         #expect(events.filter { $0["event"] as? String == "eval" }.count == 3, "tic-tac-toe against random and MCTS, maze against its optimum")
-        for file in ["ckpt/tiny/latest.ckpt", "ckpt/tiny/final.ckpt", "runs/tiny/config.json"] {
+        for file in ["ckpt/tiny/latest.ckpt", "ckpt/tiny/final.ckpt", "ckpt/tiny/model.ckpt", "runs/tiny/config.json"] {
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path), "\(file)")
         }
         // The same name again is refused (no lost work); --resume continues it.
-        #expect(throws: (any Error).self) { try Train.parse(common + ["--steps", "600"]).run() }
-        try Train.parse(common + ["--steps", "900", "--resume"]).run()
+        #expect(throws: (any Error).self) { try Train.parse(common + ["--steps", "2000"]).run() }
+        try Train.parse(common + ["--steps", "3000", "--resume"]).run()
         let resumed = try String(contentsOf: root.appendingPathComponent("runs/tiny/log.jsonl"), encoding: .utf8)
         #expect(resumed.split(separator: "\n").count > events.count)
         // The saved network plays: evaluation (also on a game it never saw) and versus.
