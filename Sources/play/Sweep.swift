@@ -150,6 +150,7 @@ struct Sweep: ParsableCommand {
                 try handle.close()
                 running.append((cell, process, Date()))
                 print("started \(cell.index) \(cell.name) (output: \(output.path))")
+                fflush(nil)
             }
             Thread.sleep(forTimeInterval: 0.2)
             for entry in running where !entry.process.isRunning {
@@ -164,6 +165,7 @@ struct Sweep: ParsableCommand {
                 }
             }
             running.removeAll { !$0.process.isRunning }
+            fflush(nil)
         }
         if !failed.isEmpty {
             throw CommandError("\(failed.count) of \(pending.count) cells failed: "

@@ -58,6 +58,14 @@ import Testing
         #expect(subsets.count > 3 && Array(subsets.prefix(3)) == sets)
     }
 
+    /// The plans the README runs (Tests/Sweeps) stay valid.
+    @Test func shippedPlansParse() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sweeps")
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
+        #expect(!files.isEmpty)
+        for file in files { #expect(try !SweepPlan.read(from: file).cells.isEmpty, "\(file.lastPathComponent)") }
+    }
+
     @Test func seedsMayBeACount() throws {
         #expect(try Self.plan(#"{"games": ["tic-tac-toe"], "architectures": ["mlp"], "widths": [8], "depths": [1], "seeds": 3, "steps": 1}"#).seeds == [1, 2, 3])
     }

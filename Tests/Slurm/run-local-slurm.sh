@@ -15,7 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PLAY=$(realpath "${1:-$ROOT/.build/debug/play}")
-TIMEOUT=${SLURM_TEST_TIMEOUT:-600}
+TIMEOUT=${SLURM_TEST_TIMEOUT:-300}
 for tool in munged slurmctld slurmd sbatch squeue sinfo scontrol; do
     command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y slurm-wlm munge"; exit 1; }
 done
@@ -63,7 +63,7 @@ mkdir -p "$WORK/state" "$WORK/spool"
 export SLURM_CONF="$WORK/slurm.conf"
 cat >"$SLURM_CONF" <<EOF
 ClusterName=mgl
-SlurmctldHost=$HOST
+SlurmctldHost=$HOST(127.0.0.1)
 SlurmctldPort=$PORT
 SlurmdPort=$((PORT + 1))
 SlurmUser=root
@@ -89,14 +89,14 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 SlurmdTimeout=60
-$NODE State=UNKNOWN
+$NODE NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=local Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 EOF
 slurmctld -D -i >"$WORK/slurmctld.out" 2>&1 &
 PIDS+=($!)
 slurmd -D >"$WORK/slurmd.out" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     sinfo -h -N -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)' && break
     sleep 0.2
 done
