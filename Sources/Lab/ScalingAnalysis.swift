@@ -117,15 +117,14 @@ public struct ScalingAnalysis: Sendable {
 
     /// The table `play scaling` prints: the points, the fits, and the comparison.
     public func report(resamples: Int = 300, seed: UInt64 = 0) -> String {
-        var lines = ["run".padded(44) + "arch".padded(12) + "games".padded(6) + "width".padded(6) + "depth".padded(6)
+        var lines = ["arch".padded(12) + "games".padded(6) + "width".padded(6) + "depth".padded(6) + "seed".padded(5)
                      + "params".padded(9) + "decisions".padded(10) + "FLOPs".padded(9) + "error"]
         for row in rows.sorted(by: { ($0.point.architecture, $0.point.games, $0.point.parameters, $0.point.seed)
                                      < ($1.point.architecture, $1.point.games, $1.point.parameters, $1.point.seed) }) {
             let p = row.point
-            lines.append(String(row.run.prefix(43)).padded(44) + p.architecture.padded(12) + String(p.games).padded(6)
-                         + String(row.width).padded(6) + String(row.depth).padded(6) + Format.compact(p.parameters).padded(9)
-                         + Format.compact(Double(row.decisions)).padded(10) + Format.compact(p.compute ?? .nan).padded(9)
-                         + Format.fixed(p.error, 3) + (row.corrected ? " (0: half a game)" : ""))
+            lines.append(p.architecture.padded(12) + String(p.games).padded(6) + String(row.width).padded(6) + String(row.depth).padded(6)
+                         + String(p.seed).padded(5) + Format.compact(p.parameters).padded(9) + Format.compact(Double(row.decisions)).padded(10)
+                         + Format.compact(p.compute ?? .nan).padded(9) + Format.fixed(p.error, 3) + (row.corrected ? " (0: half a game)" : ""))
         }
         for (run, reason) in skipped { lines.append("skipped \(run): \(reason)") }
         let fits = fits(resamples: resamples, seed: seed)
