@@ -132,7 +132,7 @@ public enum ExperimentFigures {
     public static func scalingSeries(_ result: ScalingResult, versus variable: ScalingVariable) -> [(name: String, n: [Double], y: [Double])] {
         let points = result.points.filter { $0.error > 0 && variable.value($0).map { $0 > 0 } == true }
         let manyGameCounts = Set(points.map(\.games)).count > 1
-        func key(_ point: ScalingResult.Point) -> String { manyGameCounts ? "\(point.architecture), \(point.games) games" : point.architecture }
+        func key(_ point: ScalingResult.Point) -> String { manyGameCounts ? "\(point.architecture), \(point.games) game\(point.games == 1 ? "" : "s")" : point.architecture }
         var keys: [String] = []
         for point in points where !keys.contains(key(point)) { keys.append(key(point)) }
         return keys.map { name in

@@ -130,6 +130,12 @@ struct Sweep: ParsableCommand {
         print("sweep \(plan.name): \(cells.count) cells, \(cells.count - pending.count) finished, \(pending.count) to run, "
               + "\(jobs) at a time with \(threads) thread\(threads == 1 ? "" : "s") each; in \(layout.root.path)")
         var queue = pending[...]
+        let children = CellProcesses()
+        let signalSources = children.stopOnSignals()
+        defer {
+            signalSources.forEach { $0.cancel() }
+            for number in [SIGINT, SIGTERM, SIGHUP] { _ = signal(number, SIG_DFL) }
+        }
         var running: [(cell: SweepCell, process: Process, start: Date)] = []
         var failed: [(SweepCell, Int32)] = []
         var done = 0
@@ -146,7 +152,7 @@ struct Sweep: ParsableCommand {
                 try handle.seekToEnd()
                 process.standardOutput = handle
                 process.standardError = handle
-                try process.run()
+                try children.run(process)
                 try handle.close()
                 running.append((cell, process, Date()))
                 print("started \(cell.index) \(cell.name) (output: \(output.path))")
@@ -179,6 +185,49 @@ struct Sweep: ParsableCommand {
     static func tail(of url: URL, lines: Int) -> String {
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).map { "    " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// The cell processes of a local sweep, stopped with it. Foundation starts every child in
+/// a process group of its own, so Ctrl-C in the terminal reaches only the sweep; without
+/// this its cells would go on training unseen (and race a restarted sweep for their
+/// directories).
+final class CellProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processes: [Process] = []
+    private var stopping = false
+
+    /// Starts `process` unless the sweep is stopping.
+    func run(_ process: Process) throws {
+        try lock.withLock {
+            guard !stopping else { throw CommandError("the sweep was stopped") }
+            try process.run()
+            processes.append(process)
+        }
+    }
+
+    /// Sends SIGTERM to every running cell (each keeps its latest checkpoint, written atomically).
+    func terminateAll() {
+        lock.withLock {
+            stopping = true
+            for process in processes where process.isRunning { process.terminate() }
+        }
+    }
+
+    /// On SIGINT, SIGTERM or SIGHUP: stop the cells, say how to continue, exit.
+    func stopOnSignals() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { number in
+            _ = signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                terminateAll()
+                print("\nsweep stopped; its running cells were stopped too. Run the same command again to continue.")
+                fflush(nil)
+                exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
     }
 }
 
