@@ -32,6 +32,17 @@ public struct Checkpoint: Sendable {
         public var optimizer: AdamW
         /// Which pool snapshot plays the pool's side of the coming games.
         public var opponent: Int?
+        /// A weights-only checkpoint (`weightsOnly()`): for playing and analysis, not for resuming.
+        public var weightsOnly: Bool?
+    }
+
+    /// This checkpoint without the Adam moments and the opponent pool: the network alone,
+    /// about a tenth of the size, for playing, evaluating, analysing and committing.
+    public func weightsOnly(of network: ParameterStore) -> Checkpoint {
+        var header = self.header
+        header.weightsOnly = true
+        header.opponent = nil
+        return Checkpoint(header: header, network: network.serialized(weightsOnly: true), pool: [])
     }
 
     public var header: Header

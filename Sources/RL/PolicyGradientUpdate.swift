@@ -110,7 +110,7 @@ public final class PolicyGradientUpdate {
         }
         var total = UpdateStatistics(decisions: part.count)
         let g = network.store.gradients
-        for (i, worker) in active.enumerated() {
+        for i in active.indices {
             let statistics = try results.get(i)
             let weight = Float(shares[i].count) / Float(part.count)
             total.policyLoss += weight * statistics.policyLoss
@@ -118,14 +118,30 @@ public final class PolicyGradientUpdate {
             total.entropy += weight * statistics.entropy
             total.approximateKL += weight * statistics.approximateKL
             total.clipFraction += weight * statistics.clipFraction
-            if i > 0 {
-                let other = worker.network.store.gradients
-                for j in 0..<network.store.count { g[j] += other[j] }
+        }
+        // The workers' gradients summed into the first's, in worker order for every element
+        // (so the sum does not depend on timing), each thread over its own slice.
+        if active.count > 1 {
+            let sum = GradientSum(target: g, sources: active.dropFirst().map { $0.network.store.gradients })
+            let n = network.store.count, slices = active.count
+            DispatchQueue.concurrentPerform(iterations: slices) { s in
+                sum.add(range: (s * n / slices)..<((s + 1) * n / slices))
             }
         }
         total.gradientNorm = network.store.clipGradientNorm(config.maxGradientNorm)
-        optimizer.update(network.store)
+        optimizer.update(network.store, threads: config.threads)
         return total
+    }
+}
+
+/// Adds the other workers' gradients into the first's over a range of elements; ranges
+/// handed to different threads do not overlap.
+private struct GradientSum: @unchecked Sendable {
+    let target: UnsafeMutablePointer<Float>
+    let sources: [UnsafeMutablePointer<Float>]
+
+    func add(range: Range<Int>) {
+        for source in sources { for j in range { target[j] += source[j] } }
     }
 }
 

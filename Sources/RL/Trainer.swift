@@ -112,6 +112,9 @@ extension Trainer {
     /// A trainer that continues the run `checkpoint` was taken from.
     public convenience init(resuming checkpoint: Checkpoint, games: [AnyGame]) throws(TrainingError) {
         let header = checkpoint.header
+        if header.weightsOnly == true {
+            throw .checkpoint(.mismatch("it holds the network's weights only (for play, eval and analysis); resume from the run's latest.ckpt"))
+        }
         guard games.map(\.id) == header.config.games else {
             throw .checkpoint(.mismatch("it trains \(header.config.games.joined(separator: ",")), not \(games.map(\.id).joined(separator: ","))"))
         }

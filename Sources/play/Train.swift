@@ -204,10 +204,14 @@ struct Train: ParsableCommand {
                 printProgress(report, recent: recent, games: trainer.games, elapsed: seconds)
             }
         }
-        try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
+        // final.ckpt holds everything (it can seed further training); model.ckpt the weights
+        // alone, a tenth of the size, for playing, evaluating and sharing.
+        let final = trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start))
+        try final.write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
+        try final.weightsOnly(of: trainer.network.store).write(to: checkpointDirectory.appendingPathComponent("model.ckpt"))
         print("\nevaluating (\(evalGames) games per opponent)...")
         print(try evaluationTable(trainer: trainer, log: log))
-        print("\nfinal network: \(checkpointDirectory.path)/final.ckpt; log: \(runDirectory.path)/log.jsonl")
+        print("\nfinal network: \(checkpointDirectory.path)/model.ckpt (weights; final.ckpt with the optimizer and pool); log: \(runDirectory.path)/log.jsonl")
     }
 
     private func printProgress(_ report: Trainer.Report, recent: [[Double]], games: [AnyGame], elapsed: Double) {

@@ -29,6 +29,31 @@ import Testing
         #expect(adam.step == 2)
     }
 
+    /// The threaded step splits views into pieces; every element must get exactly the
+    /// serial update (decay only where the view decays), whatever the thread count.
+    @Test(arguments: [2, 3, 8])
+    func threadedStepEqualsSerialStep(threads: Int) {
+        func store() -> ParameterStore {
+            var layout = ParameterLayout()
+            _ = layout.add("big", shape: [70_001], initializer: .uniform(bound: 1), decays: true)
+            _ = layout.add("bias", shape: [40_000], initializer: .uniform(bound: 1), decays: false)
+            let store = ParameterStore(layout: layout, seed: 3)
+            for i in 0..<store.count { store.gradients[i] = Float((i * 7919) % 201 - 100) / 100 }
+            return store
+        }
+        let serial = store(), threaded = store()
+        var a = AdamW(learningRate: 0.01, weightDecay: 0.1), b = a
+        for _ in 0..<3 {
+            a.update(serial)
+            b.update(threaded, threads: threads)
+        }
+        var same = true
+        for i in 0..<serial.count where serial.parameters[i] != threaded.parameters[i]
+            || serial.secondMoment[i] != threaded.secondMoment[i] { same = false }
+        #expect(same)
+        #expect(serial.parameters[0] != store().parameters[0])
+    }
+
     @Test func clipGradientNorm() {
         let (store, w, b) = makeStore()
         store.gradients[w.offset] = 3; store.gradients[w.offset + 1] = 0; store.gradients[b.offset] = 4

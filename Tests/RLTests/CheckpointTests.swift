@@ -71,4 +71,23 @@ import Neural
             "\(error)".contains("/nonexistent/run.ckpt")
         }
     }
+
+    @Test func aWeightsOnlyCheckpointPlaysLikeTheFullOneButCannotResume() throws {
+        let list = try GameCatalog.registry.games(games)
+        let trainer = try Trainer(config: config(), games: list)
+        for _ in 0..<2 { _ = try trainer.runUpdate() }
+        let full = trainer.checkpoint(elapsedSeconds: 0)
+        let small = try Checkpoint(bytes: full.weightsOnly(of: trainer.network.store).bytes)
+        #expect(small.bytes.count * 3 < full.bytes.count)
+        let loaded = try TextPolicyNetwork.load(from: small)
+        var same = true
+        for i in 0..<loaded.store.count where loaded.store.parameters[i] != trainer.network.store.parameters[i]
+            || loaded.store.firstMoment[i] != 0 { same = false }
+        #expect(same)
+        #expect {
+            _ = try Trainer(resuming: small, games: list)
+        } throws: { error in
+            "\(error)".contains("weights only")
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import FastMath
 #if canImport(Glibc)
 import Glibc
@@ -34,19 +35,48 @@ public struct AdamW: Sendable, Codable, Hashable {
         self.step = step
     }
 
-    /// Applies one update to every parameter of `store` from its gradients.
-    public mutating func update(_ store: ParameterStore) {
+    /// Applies one update to every parameter of `store` from its gradients, on `threads`
+    /// threads. The update is elementwise, so the result is the same for any thread count;
+    /// threads pay off for large stores (the step is memory-bound: 4 buffers per parameter).
+    public mutating func update(_ store: ParameterStore, threads: Int = 1) {
         step += 1
         let t = Float(step)
         let stepSize = learningRate / (1 - powf(beta1, t))
         let secondCorrection = 1 / (1 - powf(beta2, t))
+        // Pieces of at most `pieceSize` parameters, each inside one view (so one decay each).
+        let pieceSize = threads > 1 ? max(16_384, store.count / (4 * threads) + 1) : Int.max
+        var list: [(offset: Int, count: Int, decay: Float)] = []
         for view in store.views {
-            adamWKernel(parameters: store.parameters + view.offset, gradients: store.gradients + view.offset,
-                        firstMoment: store.firstMoment + view.offset, secondMoment: store.secondMoment + view.offset,
-                        count: view.count, beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: stepSize,
-                        secondCorrection: secondCorrection, decay: learningRate * (view.decays ? weightDecay : 0))
+            var start = 0
+            while start < view.count {
+                let count = min(pieceSize, view.count - start)
+                list.append((view.offset + start, count, learningRate * (view.decays ? weightDecay : 0)))
+                start += count
+            }
+        }
+        let pieces = list
+        let buffers = AdamWBuffers(p: store.parameters, g: store.gradients, m: store.firstMoment, v: store.secondMoment)
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let run: @Sendable (Int) -> Void = { i in
+            let piece = pieces[i]
+            adamWKernel(parameters: buffers.p + piece.offset, gradients: buffers.g + piece.offset,
+                        firstMoment: buffers.m + piece.offset, secondMoment: buffers.v + piece.offset,
+                        count: piece.count, beta1: b1, beta2: b2, epsilon: eps, stepSize: stepSize,
+                        secondCorrection: secondCorrection, decay: piece.decay)
+        }
+        if threads > 1 && pieces.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: pieces.count, execute: run)
+        } else {
+            for i in pieces.indices { run(i) }
         }
     }
+}
+
+/// The store's four buffers, handed to the threads of one step; each thread touches only
+/// its own piece of them.
+private struct AdamWBuffers: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
 }
 
 /// The AdamW update of `count` contiguous parameters: a flat loop that LLVM

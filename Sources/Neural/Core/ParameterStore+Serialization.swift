@@ -6,7 +6,8 @@
 //     checksum u64: FNV-1a (64-bit) of every byte before it
 //
 // All integers and floats little-endian. Gradients are not stored: a training
-// step starts by zeroing them. Restoring validates everything (magic, version,
+// step starts by zeroing them. A weights-only file (for playing, a few MB instead of
+// three times that) holds just the parameters buffer; restoring it zeroes the moments. Restoring validates everything (magic, version,
 // checksum, and that the layout has the same names and shapes) before it
 // changes a single value, so a damaged or mismatched file leaves the store as it was.
 
@@ -18,8 +19,9 @@ extension ParameterStore {
     /// The buffers a serialized store holds.
     public static let serializedBuffers: [Buffer] = [.parameters, .firstMoment, .secondMoment]
 
-    /// The store's layout, parameters and Adam moments as bytes.
-    public func serialized() -> [UInt8] {
+    /// The store's layout, parameters and (unless `weightsOnly`) Adam moments as bytes.
+    public func serialized(weightsOnly: Bool = false) -> [UInt8] {
+        let buffers = weightsOnly ? [Buffer.parameters] : Self.serializedBuffers
         var out = ByteWriter()
         out.bytes(Self.magic)
         out.u32(Self.formatVersion)
@@ -32,8 +34,8 @@ extension ParameterStore {
             for d in view.shape { out.u64(UInt64(d)) }
             out.bytes([view.decays ? 1 : 0])
         }
-        out.u32(UInt32(Self.serializedBuffers.count))
-        for (index, buffer) in Self.serializedBuffers.enumerated() {
+        out.u32(UInt32(buffers.count))
+        for (index, buffer) in buffers.enumerated() {
             out.bytes([UInt8(index)])
             out.u64(UInt64(count))
             let p = pointer(buffer)
@@ -43,7 +45,7 @@ extension ParameterStore {
         return out.data
     }
 
-    /// Overwrites parameters and Adam moments from `bytes` made by `serialized()`
+    /// Overwrites parameters and Adam moments from `bytes` made by `serialized(weightsOnly:)`
     /// for a model of the same layout; throws (and changes nothing) otherwise.
     public func restore(serialized bytes: [UInt8]) throws(ParameterStoreError) {
         guard bytes.count >= Self.magic.count + 8 else { throw .truncated }
@@ -75,11 +77,12 @@ extension ParameterStore {
             }
         }
         guard let bufferCount = reader.u32() else { throw .truncated }
-        guard Int(bufferCount) == Self.serializedBuffers.count else {
-            throw .layoutMismatch("the file has \(bufferCount) buffers, this format \(Self.serializedBuffers.count)")
+        guard bufferCount == 1 || Int(bufferCount) == Self.serializedBuffers.count else {
+            throw .layoutMismatch("the file has \(bufferCount) buffers, this format 1 (weights only) or \(Self.serializedBuffers.count)")
         }
+        let buffers = Array(Self.serializedBuffers.prefix(Int(bufferCount)))
         var starts: [Int] = []
-        for index in 0..<Self.serializedBuffers.count {
+        for index in buffers.indices {
             guard let kind = reader.take(1), let elementCount = reader.u64() else { throw .truncated }
             guard kind[kind.startIndex] == UInt8(index) else {
                 throw .layoutMismatch("buffer \(index) is marked as buffer \(kind[kind.startIndex])")
@@ -93,8 +96,11 @@ extension ParameterStore {
         guard reader.position == body.endIndex else {
             throw .layoutMismatch("\(body.endIndex - reader.position) unexpected bytes after the last buffer")
         }
-        // Everything checked: now copy.
-        for (buffer, start) in zip(Self.serializedBuffers, starts) {
+        // Everything checked: now copy (a weights-only file leaves the moments at zero).
+        if buffers.count == 1 {
+            for buffer in Self.serializedBuffers.dropFirst() { pointer(buffer).update(repeating: 0, count: count) }
+        }
+        for (buffer, start) in zip(buffers, starts) {
             let p = pointer(buffer)
             for i in 0..<count {
                 let o = start + 4 * i
