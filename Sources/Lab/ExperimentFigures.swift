@@ -126,31 +126,48 @@ public enum ExperimentFigures {
         public var exponent: Interval
     }
 
+    /// One series of a scaling plot: its name and points (N, error), in first-seen order.
+    /// Series are per architecture, and per game count when the points have several.
+    /// Points with error <= 0 or no N cannot go on a log axis and are left out.
+    public static func scalingSeries(_ result: ScalingResult, versus variable: ScalingVariable) -> [(name: String, n: [Double], y: [Double])] {
+        let points = result.points.filter { $0.error > 0 && variable.value($0).map { $0 > 0 } == true }
+        let manyGameCounts = Set(points.map(\.games)).count > 1
+        func key(_ point: ScalingResult.Point) -> String { manyGameCounts ? "\(point.architecture), \(point.games) game\(point.games == 1 ? "" : "s")" : point.architecture }
+        var keys: [String] = []
+        for point in points where !keys.contains(key(point)) { keys.append(key(point)) }
+        return keys.map { name in
+            let members = points.filter { key($0) == name }
+            return (name, members.map { variable.value($0)! }, members.map(\.error))
+        }
+    }
+
+    /// The power-law fit of every series with at least 3 points at 2 distinct N (series i
+    /// bootstraps with seed `seed + i`, so the plot, the table and `play scaling` agree).
+    public static func scalingFits(_ result: ScalingResult, versus variable: ScalingVariable, resamples: Int = 300,
+                                   seed: UInt64 = 0) -> [ScalingFit] {
+        scalingSeries(result, versus: variable).enumerated().compactMap { index, series in
+            guard series.n.count >= 3 && Set(series.n).count >= 2 else { return nil }
+            let (law, exponent) = PowerLawFit().exponentInterval(n: series.n, y: series.y, resamples: resamples, seed: seed &+ UInt64(index))
+            return ScalingFit(series: series.name, variable: variable.rawValue, points: series.n.count, law: law, exponent: exponent)
+        }
+    }
+
     /// Error against parameters (or compute) on log-log axes, one colour per architecture
     /// and game count, each with its fitted E + A N^-alpha (dashed) and alpha's 95% interval
     /// in the legend. Points with error <= 0 cannot go on a log axis and are left out.
     public static func scalingPlot(_ result: ScalingResult, versus variable: ScalingVariable, resamples: Int = 300,
                                    seed: UInt64 = 0) -> (LinePlot, [ScalingFit])? {
-        let points = result.points.filter { $0.error > 0 && variable.value($0).map { $0 > 0 } == true }
-        guard !points.isEmpty else { return nil }
-        let manyGameCounts = Set(points.map(\.games)).count > 1
-        var keys: [String] = []
-        for point in points {
-            let key = manyGameCounts ? "\(point.architecture), \(point.games) games" : point.architecture
-            if !keys.contains(key) { keys.append(key) }
-        }
-        var series: [PlotSeries] = [], fits: [ScalingFit] = []
-        for (index, key) in keys.enumerated() {
-            let members = points.filter { (manyGameCounts ? "\($0.architecture), \($0.games) games" : $0.architecture) == key }
-            let n = members.map { variable.value($0)! }, y = members.map(\.error)
+        let allSeries = scalingSeries(result, versus: variable)
+        guard !allSeries.isEmpty else { return nil }
+        let fits = scalingFits(result, versus: variable, resamples: resamples, seed: seed)
+        var series: [PlotSeries] = []
+        for (index, (key, n, y)) in allSeries.enumerated() {
             var name = key
-            if n.count >= 3 && Set(n).count >= 2 {
-                let (law, exponent) = PowerLawFit().exponentInterval(n: n, y: y, resamples: resamples, seed: seed &+ UInt64(index))
-                fits.append(ScalingFit(series: key, variable: variable.rawValue, points: n.count, law: law, exponent: exponent))
-                name += ": α = \(exponent.formatted())"
+            if let fit = fits.first(where: { $0.series == key }) {
+                name += ": α = \(fit.exponent.formatted())"
                 let low = n.min()!, high = n.max()!
                 let grid = (0...40).map { low * pow(high / low, Double($0) / 40) }
-                series.append(PlotSeries(name: "fit", x: grid, y: grid.map { law($0) }, dashed: true, color: index))
+                series.append(PlotSeries(name: "fit", x: grid, y: grid.map { fit.law($0) }, dashed: true, color: index))
             }
             series.append(PlotSeries(name: name, x: n, y: y, style: .markers, color: index))
         }
@@ -165,8 +182,8 @@ public enum ExperimentFigures {
     /// What a scaling plot's horizontal axis counts.
     public enum ScalingVariable: String, Sendable, CaseIterable {
         case parameters, compute
-        func value(_ point: ScalingResult.Point) -> Double? { self == .parameters ? point.parameters : point.compute }
-        var label: String { self == .parameters ? "parameters" : "training compute" }
+        public func value(_ point: ScalingResult.Point) -> Double? { self == .parameters ? point.parameters : point.compute }
+        public var label: String { self == .parameters ? "parameters" : "training compute" }
         var axisLabel: String { self == .parameters ? "parameters (count)" : "training compute (FLOPs)" }
     }
 
