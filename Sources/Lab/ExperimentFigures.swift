@@ -69,7 +69,7 @@ public enum ExperimentFigures {
         }
         return ReportPage.Table(
             caption: "Transfer to \(target.target): means over seeds [95% bootstrap CI]. Jumpstart: score at step 0 minus from-scratch's. "
-                + "Area ratio: (area under the curve - from-scratch's) / from-scratch's. Effective data transferred: extra from-scratch steps "
+                + "Area ratio: (area under the curve - from-scratch's) / from-scratch's (none when from scratch never scored). Effective data transferred: extra from-scratch steps "
                 + "needed to reach this condition's final score (Hernandez et al. 2021); 'not reached' when from scratch never gets there.",
             header: ["condition", "seeds", "score at step 0", "jumpstart", "final score", "steps to threshold", "area ratio", "effective data transferred"],
             rows: rows)

@@ -62,7 +62,7 @@ public struct ExperimentRun: Sendable {
         // The last update usually passes the budget between two scheduled points: one more
         // evaluation puts the final score at the run's end.
         if session.evaluations.last?.decisions != session.decisions { try session.evaluateNow() }
-        // Weights only: a tenth of a full checkpoint, enough for play, analysis and --init-from.
+        // Weights only: 1/(3 + pool size) of a full checkpoint, enough for play, analysis and --init-from.
         try trainer.checkpoint(elapsedSeconds: seconds).weightsOnly(of: trainer.network.store).write(to: checkpoint)
         let curves = evaluated.map { game in
             let (steps, scores) = session.curve(of: game)

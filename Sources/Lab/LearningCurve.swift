@@ -58,9 +58,11 @@ public struct LearningCurve: Codable, Sendable, Hashable {
 
     /// (area under self - area under baseline) / area under baseline, both up to the
     /// shorter curve's last step: the share of extra score the transfer earned over training.
-    public func areaRatio(over baseline: LearningCurve) -> Double {
+    /// Nil when the baseline's area is zero (a from-scratch curve that never scored).
+    public func areaRatio(over baseline: LearningCurve) -> Double? {
         let end = min(steps[steps.count - 1], baseline.steps[baseline.steps.count - 1])
         let base = baseline.area(upTo: end)
+        guard base > 1e-12 * max(end - baseline.steps[0], 1) else { return nil }
         return (area(upTo: end) - base) / base
     }
 

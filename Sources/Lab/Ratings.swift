@@ -119,13 +119,20 @@ public enum Ratings {
             // this only guards against overshooting far from the optimum).
             var scale = 1.0
             var next = (theta, logNu, current)
+            var accepted = false
             for _ in 0..<40 {
                 var t = theta
                 for player in free { t[player] += scale * step[column[player]] }
                 let l = fitsDraws ? logNu + scale * step[count - 1] : logNu
                 let value = logLikelihood(pairs, theta: t, logNu: l)
-                if value >= current - 1e-12 { next = (t, l, value); break }
+                if value >= current - 1e-12 { next = (t, l, value); accepted = true; break }
                 scale /= 2
+            }
+            // No step that keeps the likelihood: converged only if the gradient is flat here.
+            if !accepted {
+                guard gradient.map(abs).max() ?? 0 < 1e-8 else { throw .didNotConverge(iterations: iteration) }
+                return RatingFit(elo: theta.map { $0 * eloPerTheta }, drawParameter: fitsDraws ? exp(logNu) : 0,
+                                 logLikelihood: current, iterations: iteration)
             }
             (theta, logNu, current) = next
             if step.map({ abs($0 * scale) }).max()! < 1e-10 {

@@ -25,8 +25,8 @@ public enum Report {
         let conditions = Condition.group(runs)
         var page = ReportPage(title: "Lab report: \(directory.lastPathComponent)",
                               introduction: "\(runs.count) run\(runs.count == 1 ? "" : "s") in \(conditions.count) condition\(conditions.count == 1 ? "" : "s"), "
-                                + "read from \(directory.path). Scores are from greedy play: wins + ½ draws per game against the random player "
-                                + "(tasks: the success rate against their optimum); 0.5 is what a random player scores against another.")
+                                + "read from \(directory.path). Scores are wins + ½ draws per game of greedy play against the random player "
+                                + "(tasks: the success rate of the policy's samples); 0.5 is what a random player scores against another.")
         if !runs.isEmpty { addRunSections(to: &page, conditions, seed: seed) }
         if let transfer { addTransfer(to: &page, transfer, seed: seed) }
         if let heldOut, !heldOut.records.isEmpty {

@@ -57,7 +57,7 @@ public enum RunFigures {
         let band = seedCounts.allSatisfy { $0 == 1 } ? "band: 95% Wilson interval over the evaluation games"
             : seedCounts.allSatisfy({ $0 > 1 }) ? "line: mean over seeds; band: 95% bootstrap CI of that mean"
             : "several seeds: mean and 95% bootstrap CI; one seed: 95% Wilson interval"
-        return LinePlot(title: "Learning curve: \(game)", subtitle: "Greedy play, periodic evaluations; \(band)",
+        return LinePlot(title: "Learning curve: \(game)", subtitle: "Greedy play (tasks: sampled), periodic evaluations; \(band)",
                         x: Axis(stepLabel), y: Axis(scoreLabel, range: 0...1), series: series,
                         references: [ReferenceLine(y: 0.5, label: "random vs random ≈ 0.5")])
     }

@@ -8,7 +8,7 @@ import RL
 ///
 /// It runs updates until the budget is spent, anneals the learning rate over a budget in
 /// decisions, logs a `train` event per update, writes the latest checkpoint at checkpoint
-/// boundaries, and evaluates greedy play against the random player on a schedule, in
+/// boundaries, and evaluates against the random player (greedy; tasks: sampled) on a schedule, in
 /// seconds (wall clock: for watching a run) or in decisions (deterministic: the same seed
 /// evaluates at the same points, so learning curves of different runs line up).
 ///

@@ -37,7 +37,7 @@ public struct Checkpoint: Sendable {
     }
 
     /// This checkpoint without the Adam moments and the opponent pool: the network alone,
-    /// about a tenth of the size, for playing, evaluating, analysing and committing.
+    /// 1/(3 + pool size) of the size, for playing, evaluating, analysing and committing.
     public func weightsOnly(of network: ParameterStore) -> Checkpoint {
         var header = self.header
         header.weightsOnly = true

@@ -88,7 +88,16 @@ struct Evaluate: ParsableCommand {
                 print("(\(game.id): minimax skipped, the game is too large to solve; use mcts:N)")
                 names.removeAll { $0 == "minimax" }
             }
-            let opponents = try names.map { try PlayerSpec.player(named: $0, for: entry) }
+            // An engine plays its own game only (gnugo: go-lite; stockfish: chess-lite): on a
+            // checkpoint of many games it is skipped where it cannot play, like minimax.
+            var opponents: [any GamePlayer] = []
+            for name in names {
+                do {
+                    opponents.append(try PlayerSpec.player(named: name, for: entry))
+                } catch let error as PlayerNameError where Self.isEngine(name) {
+                    print("(\(game.id): \(name) skipped: \(error.description))")
+                }
+            }
             let scores: [GameScore], stopped: MatchStopped?
             do {
                 (scores, stopped) = (try Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed), nil)

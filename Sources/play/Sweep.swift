@@ -149,11 +149,11 @@ struct Sweep: ParsableCommand {
                     throw CommandError("cannot create \(output.path)")
                 }
                 let handle = try FileHandle(forWritingTo: output)
+                defer { try? handle.close() }
                 try handle.seekToEnd()
                 process.standardOutput = handle
                 process.standardError = handle
                 try children.run(process)
-                try handle.close()
                 running.append((cell, process, Date()))
                 print("started \(cell.index) \(cell.name) (output: \(output.path))")
                 fflush(nil)

@@ -57,8 +57,12 @@ struct Tournament: ParsableCommand {
         var list = try names.map { try PlayerSpec.player(named: $0, for: entry) }
         let anchor = names.firstIndex(of: "random") ?? 0
         let directory = URL(fileURLWithPath: out ?? "runs/tournament-\(game.id)")
+        let logURL = directory.appendingPathComponent("log.jsonl")
+        if FileManager.default.fileExists(atPath: logURL.path) {
+            throw CommandError("\(directory.path) already holds a tournament (its log.jsonl); give another --out or remove it")
+        }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let log = try JSONLines(appendingTo: directory.appendingPathComponent("log.jsonl"))
+        let log = try JSONLines(appendingTo: logURL)
         print("\(game.id): \(names.count) players, \(gamesPerPair) games per pair, anchor \(names[anchor]) = 0")
         let (finished, stopped) = Self.play(game: game, players: &list, names: names, gamesPerPair: gamesPerPair, seed: seed, log: log)
         if !finished.isEmpty { try report(finished, names: names, anchor: anchor, directory: directory, log: log, stopped: stopped) }

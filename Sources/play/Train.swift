@@ -212,7 +212,7 @@ struct Train: ParsableCommand {
                          trainer.rollouts.decisions))
         }
         // final.ckpt holds everything (it can seed further training); model.ckpt the weights
-        // alone, a tenth of the size, for playing, evaluating and sharing.
+        // alone, 1/(3 + pool size) of the size, for playing, evaluating and sharing.
         let final = trainer.checkpoint(elapsedSeconds: seconds)
         try final.write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
         try final.weightsOnly(of: trainer.network.store).write(to: checkpointDirectory.appendingPathComponent("model.ckpt"))

@@ -81,7 +81,7 @@ struct ExperimentTrainingOptions: ParsableArguments {
         ExperimentSettings(template: template(games: []), evaluateEvery: evalEverySteps, evaluationGames: evalGames)
     }
 
-    var seedList: [UInt64] { (0..<UInt64(seeds)).map { firstSeed + $0 } }
+    var seedList: [UInt64] { (0..<UInt64(seeds)).map { firstSeed &+ $0 } }
     var output: URL { URL(fileURLWithPath: out).absoluteURL }
 }
 
@@ -132,7 +132,7 @@ struct Transfer: ParsableCommand {
         for list in [target, heldOut, pretrain].compactMap({ $0 }) {
             do { _ = try GameCatalog.registry.games(list) } catch { throw ValidationError(error.description) }
         }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
+        guard (1...1_000_000_000_000).contains(steps) else { throw ValidationError("--steps must lie between 1 and 10^12 (got \(steps)).") }
         if let pretrainSteps, pretrainSteps < 1 { throw ValidationError("--pretrain-steps must be at least 1 (got \(pretrainSteps)).") }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must lie in [0, 1] (got \(threshold)).") }
         guard subsets >= 1 else { throw ValidationError("--subsets must be at least 1.") }

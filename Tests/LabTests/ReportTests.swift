@@ -7,13 +7,15 @@ import Testing
 
 /// Learning-curve measures, axes, run reading, CSV export and the report's contents.
 @Suite struct ReportTests {
-    @Test func learningCurveMeasuresByHand() {
+    @Test func learningCurveMeasuresByHand() throws {
         let scratch = LearningCurve(steps: [0, 1000, 2000], scores: [0.5, 0.7, 0.9])
         let tuned = LearningCurve(steps: [0, 1000, 2000], scores: [0.7, 0.9, 0.95])
         #expect(abs(tuned.initialScore - scratch.initialScore - 0.2) < 1e-12)
         #expect(scratch.area(upTo: 2000) == 1400)                  // 1000 * 0.6 + 1000 * 0.8
         #expect(abs(scratch.area(upTo: 1500) - 975) < 1e-9)         // 600 + 500 * (0.7 + 0.8) / 2
-        #expect(abs(tuned.areaRatio(over: scratch) - 325.0 / 1400) < 1e-12)
+        #expect(abs(try #require(tuned.areaRatio(over: scratch)) - 325.0 / 1400) < 1e-12)
+        let never = LearningCurve(steps: scratch.steps, scores: scratch.steps.map { _ in 0 })
+        #expect(tuned.areaRatio(over: never) == nil, "no area ratio over a curve that never scored")
         #expect(abs(scratch.steps(toReach: 0.8)! - 1500) < 1e-9)
         #expect(scratch.steps(toReach: 0.95) == nil)
         #expect(scratch.effectiveDataTransferred(score: 0.9, spent: 1000) == 1000)

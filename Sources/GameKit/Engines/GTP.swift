@@ -89,9 +89,11 @@ public final class GTPClient {
         return text
     }
 
-    /// Says goodbye and stops the program.
+    /// Says goodbye and stops the program. The answer to `quit` is not awaited: an engine
+    /// that stopped answering would hold the end of a match for the whole read timeout,
+    /// and `EngineProcess.close` ends the program either way.
     public func close() {
-        if engine.isRunning { _ = try? send("quit", allowFailure: true) }
+        if engine.isRunning { try? engine.send("quit") }
         engine.close()
     }
 }

@@ -6,8 +6,7 @@
 //     checksum u64: FNV-1a (64-bit) of every byte before it
 //
 // All integers and floats little-endian. Gradients are not stored: a training
-// step starts by zeroing them. A weights-only file (for playing, a few MB instead of
-// three times that) holds just the parameters buffer; restoring it zeroes the moments. Restoring validates everything (magic, version,
+// step starts by zeroing them. A weights-only file (for playing: a third of the full form) holds just the parameters buffer; restoring it zeroes the moments. Restoring validates everything (magic, version,
 // checksum, and that the layout has the same names and shapes) before it
 // changes a single value, so a damaged or mismatched file leaves the store as it was.
 
