@@ -37,6 +37,12 @@ struct ExperimentTrainingOptions: ParsableArguments {
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
 
+    @Option(help: "Two-player self-play and pool games start after 0 to N random moves.")
+    var openingPlies: Int = 4
+
+    @Flag(help: "Hide the game's id line from the network's observations.")
+    var hideGameID = false
+
     @Option(help: "Threads sharing each gradient step.")
     var threads: Int = 2
 
@@ -73,6 +79,8 @@ struct ExperimentTrainingOptions: ParsableArguments {
         config.decisionsPerUpdate = decisionsPerUpdate
         config.randomOpponentShare = randomOpponents
         config.entropyCoefficient = entropy
+        config.randomOpeningPlies = openingPlies
+        config.hideGameID = hideGameID
         config.threads = threads
         return config
     }
