@@ -143,15 +143,27 @@ public enum Ratings {
         throw .didNotConverge(iterations: maxIterations)
     }
 
-    /// 95% (by default) bootstrap intervals of each player's Elo: the games are resampled
-    /// with replacement `samples` times and refitted; resamples that cannot be fitted (a
-    /// player left without games) are skipped.
+    /// 95% (by default) bootstrap intervals of each player's Elo, stratified by pair (as
+    /// the lab's other bootstraps are by game): each pair's games are resampled with
+    /// replacement within that pair, `samples` times, and refitted. The schedule of who
+    /// met whom, and how often, stays that of the tournament, so no resample leaves a
+    /// player without games; a resample that still cannot be fitted is skipped.
     public static func bootstrap(players: Int, results: [PairResult], anchor: Int, priorGames: Double = 1,
                                  samples: Int = 200, level: Double = 0.95, seed: UInt64) -> [(low: Double, high: Double)] {
         var rng = SeededGenerator(seed: seed)
+        var pairs: [[PairResult]] = []
+        var pairIndex: [Int: Int] = [:]
+        for result in results {
+            let key = min(result.first, result.second) * players + max(result.first, result.second)
+            if let index = pairIndex[key] { pairs[index].append(result) } else { pairIndex[key] = pairs.count; pairs.append([result]) }
+        }
         var draws = [[Double]](repeating: [], count: players)
         for _ in 0..<samples {
-            let resample = (0..<results.count).map { _ in results[Int(rng.next() % UInt64(results.count))] }
+            var resample: [PairResult] = []
+            resample.reserveCapacity(results.count)
+            for games in pairs {
+                for _ in games.indices { resample.append(games[Int(rng.next() % UInt64(games.count))]) }
+            }
             guard let fit = try? fit(players: players, results: resample, anchor: anchor, priorGames: priorGames) else { continue }
             for player in 0..<players { draws[player].append(fit.elo[player]) }
         }
@@ -161,12 +173,9 @@ public enum Ratings {
         }
     }
 
-    /// The `q` quantile of `values` with linear interpolation between order statistics.
+    /// The `q` quantile of `values` (any order), interpolated linearly between order statistics.
     public static func quantile(_ values: [Double], _ q: Double) -> Double {
-        let sorted = values.sorted()
-        let position = q * Double(sorted.count - 1)
-        let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
-        return sorted[below] + (position - Double(below)) * (sorted[above] - sorted[below])
+        Statistics.quantile(values.sorted(), q)
     }
 
     /// Win, draw and loss probabilities of a game between players of strengths
