@@ -95,6 +95,41 @@ import Testing
         #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
     }
 
+    /// The MLP computes each distinct (position, token) pair's first-layer vector once per
+    /// batch. A batch whose sequences share pairs (the same token at the same position
+    /// id) must give each sequence the outputs it gets alone, and the sum of the
+    /// gradients the sequences give alone.
+    @Test func mlpSharesRepeatedPositionTokenPairsExactlyAsSeparateSequences() {
+        let config = ModelConfig(architecture: .mlp, width: 8, depth: 2, vocabularySize: 5, maxLength: 6, actionCount: 3)
+        let sequences: [[Int32]] = [[1, 2, 3], [1, 2, 4, 0], [3, 2], [1, 2, 3]]
+        let positions: [[Int32]] = [[0, 1, 5], [0, 1, 2, 3], [5, 1], [0, 1, 5]]
+        var layout = ParameterLayout()
+        let encoder = MLPEncoder(config: config, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 5)
+        let upstream = randomValues(sequences.count * config.width, seed: 6, scale: 1)
+
+        let batch = TokenBatch(sequences: sequences, positions: positions, length: 4)
+        store.zeroGradients()
+        let together = Array(UnsafeBufferPointer(start: encoder.forward(.tokens(batch), store: store), count: sequences.count * config.width))
+        encoder.backward(dout: upstream, store: store)
+        let batchGradients = store.snapshot(.gradients)
+
+        store.zeroGradients()
+        for s in sequences.indices {
+            let one = TokenBatch(sequences: [sequences[s]], positions: [positions[s]], length: sequences[s].count)
+            let alone = encoder.forward(.tokens(one), store: store)
+            for j in 0..<config.width {
+                #expect(abs(alone[j] - together[s * config.width + j]) <= 1e-5, "sequence \(s) unit \(j)")
+            }
+            Array(upstream[(s * config.width)..<((s + 1) * config.width)]).withUnsafeBufferPointer {
+                encoder.backward(dout: $0.baseAddress!, store: store)
+            }
+        }
+        let summed = store.snapshot(.gradients)
+        #expect(summed.contains { $0 != 0 })
+        for i in summed.indices { #expect(abs(summed[i] - batchGradients[i]) <= 1e-4, "gradient \(i)") }
+    }
+
     @Test(arguments: Architecture.allCases)
     func familiesSpanTenToTheFourToTenToTheSeven(architecture: Architecture) {
         // The lab's scaling range: a small and a large setting of the same family, with the

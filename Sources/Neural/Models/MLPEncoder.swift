@@ -27,6 +27,13 @@ public final class MLPEncoder: FeatureEncoder {
     private let activations: [FloatBuffer]     // depth x (B, H)
     private let dActivation = FloatBuffer()    // (B, H) scratch
     private let dPreActivation = FloatBuffer() // (B, H) scratch
+    // The distinct (position, token) pairs of the last token batch (forward).
+    private var pairKeys: [Int] = []                  // position * V + token, in order of first occurrence
+    private var pairSlot: [Int32] = []                // (maxLength * V): index in pairKeys, or -1
+    private var occurrencePairs: [Int32] = []         // each real token's pair, sequence by sequence
+    private var occurrenceStarts: [Int32] = []        // (B + 1): sequence s's tokens are starts[s] ..< starts[s + 1]
+    private let pairContributions = FloatBuffer()    // (pairs, H): E[token] W0[position]
+    private let pairGradients = FloatBuffer()        // (pairs, H) scratch
 
     /// Registers the encoder's parameters in `layout`.
     public init(config: ModelConfig, layout: inout ParameterLayout) {
@@ -64,20 +71,29 @@ public final class MLPEncoder: FeatureEncoder {
             precondition(config.denseFeatures == nil, "this MLP reads dense features, not tokens")
             precondition(batch.length <= config.maxLength, "sequence length \(batch.length) exceeds the model's \(config.maxLength)")
             let (v, e) = (config.vocabularySize, config.embeddingWidth)
-            // x W0 with x mostly zeros: only the present tokens' rows of W0 are visited,
-            // each weighted by the token's embedding (T x D x H multiply-adds per example
-            // instead of maxLength x D x H for the dense product).
+            // x W0 with x mostly zeros: only the present tokens' rows of W0 matter. A token
+            // at a position adds E[token] W0[position], the same H-vector wherever that
+            // (position, token) pair occurs, and a batch of boards repeats few pairs many
+            // times (a go batch: every cell is '.', 'X' or 'O'). So each distinct pair's
+            // vector is computed once (D x H multiply-adds) and each occurrence adds it
+            // (H adds), instead of D x H multiply-adds per occurrence.
             let table = p + tokenEmbedding!.offset, weight = p + inputWeight.offset, bias = p + inputBias.offset
-            let maxLength = config.maxLength
-            forEachToken(batch) { s, t, token, position in
-                precondition(token >= 0 && token < v, "token \(token) outside the vocabulary of \(v)")
-                precondition(position >= 0 && position < maxLength, "position \(position) outside the model's \(maxLength)")
-                let out = pre0 + s * h, embedding = table + token * e
+            collectPairs(batch, vocabulary: v)
+            let contributions = reserved(pairContributions, pairKeys.count * h)
+            for (i, key) in pairKeys.enumerated() {
+                let position = key / v, embedding = table + (key % v) * e, out = contributions + i * h
+                out.update(repeating: 0, count: h)
                 for k in 0..<e { simdAxpy(h, embedding[k], weight + (position * e + k) * h, out) }
-            } startingSequence: { s in
-                (pre0 + s * h).update(from: bias, count: h)
             }
-
+            occurrencePairs.withUnsafeBufferPointer { pairs in
+                for s in 0..<b {
+                    let out = pre0 + s * h
+                    out.update(from: bias, count: h)
+                    for o in Int(occurrenceStarts[s])..<Int(occurrenceStarts[s + 1]) {
+                        simdAxpy(h, 1, contributions + Int(pairs[o]) * h, out)
+                    }
+                }
+            }
         case .dense(let features, _):
             guard let f = config.denseFeatures else { preconditionFailure("this MLP reads tokens, not dense features") }
             precondition(features.count == b * f, "dense input has \(features.count) values, expected \(b * f)")
@@ -115,18 +131,32 @@ public final class MLPEncoder: FeatureEncoder {
         // dPre now holds the gradient of the first layer's pre-activation.
         switch input {
         case .tokens(let batch):
-            let e = config.embeddingWidth
+            // The gradient of each distinct (position, token) pair's vector is the sum of
+            // dPre over the pair's occurrences; W0 and E get their gradients from it once
+            // per pair (see forward).
+            let (v, e) = (config.vocabularySize, config.embeddingWidth)
             let table = p + tokenEmbedding!.offset, weight = p + inputWeight.offset
             let dtable = g + tokenEmbedding!.offset, dweight = g + inputWeight.offset, dbias = g + inputBias.offset
-            forEachToken(batch) { s, t, token, position in
-                let d = dPre + s * h, embedding = table + token * e, dembedding = dtable + token * e
+            precondition(occurrenceStarts.count == batch.batch + 1, "backward without a matching forward")
+            let dContributions = reserved(pairGradients, pairKeys.count * h)
+            dContributions.update(repeating: 0, count: pairKeys.count * h)
+            occurrencePairs.withUnsafeBufferPointer { pairs in
+                for s in 0..<b {
+                    let d = dPre + s * h
+                    simdAxpy(h, 1, d, dbias)
+                    for o in Int(occurrenceStarts[s])..<Int(occurrenceStarts[s + 1]) {
+                        simdAxpy(h, 1, d, dContributions + Int(pairs[o]) * h)
+                    }
+                }
+            }
+            for (i, key) in pairKeys.enumerated() {
+                let position = key / v, token = key % v, d = dContributions + i * h
+                let embedding = table + token * e, dembedding = dtable + token * e
                 for k in 0..<e {
                     let offset = (position * e + k) * h
                     simdAxpy(h, embedding[k], d, dweight + offset)
                     dembedding[k] += simdDot(h, weight + offset, d)
                 }
-            } startingSequence: { s in
-                simdAxpy(h, 1, dPre + s * h, dbias)
             }
         case .dense(let features, _):
             features.withUnsafeBufferPointer {
@@ -135,6 +165,37 @@ public final class MLPEncoder: FeatureEncoder {
                                rows: b, inFeatures: config.denseFeatures!, outFeatures: h)
             }
         }
+    }
+
+    /// Finds the distinct (position, token) pairs of `batch` (`pairKeys`) and each real
+    /// token's pair (`occurrencePairs`, `occurrenceStarts`).
+    private func collectPairs(_ batch: TokenBatch, vocabulary v: Int) {
+        let maxLength = config.maxLength
+        if pairSlot.count != maxLength * v { pairSlot = [Int32](repeating: -1, count: maxLength * v) }
+        pairKeys.removeAll(keepingCapacity: true)
+        occurrencePairs.removeAll(keepingCapacity: true)
+        occurrenceStarts.removeAll(keepingCapacity: true)
+        occurrenceStarts.append(0)
+        var lastSequence = 0
+        pairSlot.withUnsafeMutableBufferPointer { slot in
+            forEachToken(batch) { _, _, token, position in
+                precondition(token >= 0 && token < v, "token \(token) outside the vocabulary of \(v)")
+                precondition(position >= 0 && position < maxLength, "position \(position) outside the model's \(maxLength)")
+                let key = position * v + token
+                if slot[key] < 0 {
+                    slot[key] = Int32(pairKeys.count)
+                    pairKeys.append(key)
+                }
+                occurrencePairs.append(slot[key])
+            } startingSequence: { s in
+                while lastSequence < s {
+                    occurrenceStarts.append(Int32(occurrencePairs.count))
+                    lastSequence += 1
+                }
+            }
+            for key in pairKeys { slot[key] = -1 }
+        }
+        while occurrenceStarts.count < batch.batch + 1 { occurrenceStarts.append(Int32(occurrencePairs.count)) }
     }
 
     /// Each layer's ReLU output (B, H) of the last forward: "layer 1" ... "layer depth".
