@@ -32,6 +32,11 @@ public struct Checkpoint: Sendable {
         public var optimizer: AdamW
         /// Which pool snapshot plays the pool's side of the coming games.
         public var opponent: Int?
+        /// The rollouts' running means of decisions per game (`SelfPlayRollouts.decisionsPerGame`);
+        /// nil in checkpoints written before games were sampled by them.
+        public var decisionsPerGame: [Double]?
+        /// How many games of each game those means count (at most 16).
+        public var endedPerGame: [Int]?
         /// A weights-only checkpoint (`weightsOnly()`): for playing and analysis, not for resuming.
         public var weightsOnly: Bool?
     }

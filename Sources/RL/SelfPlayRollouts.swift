@@ -31,7 +31,8 @@ public struct Decision: Sendable {
 ///
 /// - Every step evaluates every game whose mover is the learner in one network call, and
 ///   every game whose mover is a pool opponent in another.
-/// - Games are drawn uniformly from the list when a slot starts a new game.
+/// - When a slot starts a new game it draws one by `config.gameSampling`: by default so
+///   that every game gets the same share of the learner's decisions (`decisionsPerGame`).
 /// - Two-player games: with probability `randomOpponentShare` the network plays one side
 ///   (chosen at random) against a uniformly random player, so it also learns to punish
 ///   mistakes self-play never makes; of the rest, a share `selfPlayShare` is the current
@@ -72,12 +73,26 @@ public final class SelfPlayRollouts {
     public internal(set) var decisions = 0
     /// Games finished in total.
     public internal(set) var gamesFinished = 0
+    /// Per game, a running mean of how many decisions the learner makes in one of its
+    /// games: the plain mean of the first 16 that end, then an exponential mean of weight
+    /// 1/16 (the length changes as the network learns). Before any game has ended it is
+    /// the mean length of 8 uniformly random playouts (seeded by the game's index alone,
+    /// so the start is the same in every run). `GameSampling.decisions` draws each new
+    /// game with probability proportional to its inverse. Checkpoints keep it.
+    public internal(set) var decisionsPerGame: [Double]
+    /// Games of each game that have ended (for the running mean, at most 16 are counted).
+    var endedPerGame: [Int]
 
     public init(games: [AnyGame], config: TrainingConfig, rng: SeededGenerator) {
         self.games = games
         self.config = config
         self.rng = rng
         results = Array(repeating: [], count: games.count)
+        decisionsPerGame = games.enumerated().map { index, game in
+            let lengths = (0..<8).map { SelfPlayRollouts.randomPlayoutLength(of: game, seed: UInt64(index * 8 + $0)) }
+            return Double(lengths.reduce(0, +)) / 8
+        }
+        endedPerGame = Array(repeating: 0, count: games.count)
         for _ in 0..<config.environments { slots.append(newSlot(poolAvailable: false)) }
     }
 
@@ -89,7 +104,7 @@ public final class SelfPlayRollouts {
     }
 
     private func newSlot(poolAvailable: Bool) -> Slot {
-        let index = Int(rng.next() % UInt64(games.count))
+        let index = drawGame()
         let game = games[index]
         let state = game.initialState(seed: rng.next())
         if game.playerCount == 1 {
@@ -105,6 +120,36 @@ public final class SelfPlayRollouts {
             return Slot(game: index, state: opening, learner: [true, true], trajectories: [[], []], opponent: .none)
         }
         return Slot(game: index, state: opening, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .pool)
+    }
+
+    /// The index of the game a new slot plays (`config.gameSampling`).
+    private func drawGame() -> Int {
+        switch config.gameSampling {
+        case .episodes:
+            return Int(rng.next() % UInt64(games.count))
+        case .decisions:
+            let weights = decisionsPerGame.map { 1 / max($0, 1) }
+            var threshold = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)
+            for (index, weight) in weights.enumerated() {
+                threshold -= weight
+                if threshold < 0 { return index }
+            }
+            return games.count - 1
+        }
+    }
+
+    /// The number of moves of one game between uniformly random players (a task: until it
+    /// succeeds, fails or runs out of steps), from a generator seeded with `seed`.
+    static func randomPlayoutLength(of game: AnyGame, seed: UInt64) -> Int {
+        var generator = SeededGenerator(seed: seed)
+        var state = game.initialState(seed: generator.next())
+        var moves = 0
+        while !game.isTerminal(state) {
+            let actions = game.legalActionIDs(in: state)
+            game.play(actions[Int(generator.next() % UInt64(actions.count))], in: &state)
+            moves += 1
+        }
+        return max(moves, 1)
     }
 
     /// `state` after 0 to `config.randomOpeningPlies` uniformly random moves (fewer if the
@@ -191,6 +236,11 @@ public final class SelfPlayRollouts {
     private func finishIfOver(_ index: Int, poolAvailable: Bool) {
         let slot = slots[index]
         guard let returns = games[slot.game].returns(in: slot.state) else { return }
+        let learned = slot.trajectories.reduce(0) { $0 + $1.count }
+        if learned > 0 {
+            endedPerGame[slot.game] = min(endedPerGame[slot.game] + 1, 16)
+            decisionsPerGame[slot.game] += (Double(learned) - decisionsPerGame[slot.game]) / Double(endedPerGame[slot.game])
+        }
         for seat in 0..<slot.learner.count where !slot.trajectories[seat].isEmpty {
             var trajectory = slot.trajectories[seat]
             trajectory[trajectory.count - 1].reward = Float(returns[seat])

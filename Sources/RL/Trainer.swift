@@ -109,7 +109,8 @@ extension Trainer {
         Checkpoint(header: .init(config: config, updates: updates, decisions: rollouts.decisions,
                                  gamesFinished: rollouts.gamesFinished, elapsedSeconds: earlierSeconds + elapsedSeconds,
                                  trainerGenerator: rng, rolloutGenerator: rollouts.rng, optimizer: updater.optimizer,
-                                 opponent: opponentIndex),
+                                 opponent: opponentIndex, decisionsPerGame: rollouts.decisionsPerGame,
+                                 endedPerGame: rollouts.endedPerGame),
                    network: network.store.serialized(), pool: pool)
     }
 
@@ -146,6 +147,13 @@ extension Trainer {
         rollouts.rng = header.rolloutGenerator
         rollouts.decisions = header.decisions
         rollouts.gamesFinished = header.gamesFinished
+        if let lengths = header.decisionsPerGame, let ended = header.endedPerGame {
+            guard lengths.count == games.count, ended.count == games.count else {
+                throw .checkpoint(.mismatch("it has decision counts for \(lengths.count) games, the run trains \(games.count)"))
+            }
+            rollouts.decisionsPerGame = lengths
+            rollouts.endedPerGame = ended
+        }
     }
 }
 

@@ -43,6 +43,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// keeps the newest `poolSize`.
     public var snapshotEvery = 5
     public var poolSize = 8
+    /// How a slot that starts a new game chooses it (see `GameSampling`).
+    public var gameSampling: GameSampling = .decisions
     /// Threads that share each gradient step (data parallel; the same seed and thread
     /// count give the same run).
     public var threads = 2
@@ -74,12 +76,28 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     }
 }
 
+/// How the games of a run share its training.
+///
+/// Games differ in length by a factor of twenty (tic-tac-toe ends within 9 moves, a
+/// failed 11x11 maze after 242, go-lite-9x9 after a hundred or more), and a slot that
+/// draws a long game is busy with it for longer. Drawing games uniformly per episode
+/// therefore gives long games most of the data: in the first `--games all` runs
+/// tic-tac-toe got about one decision in a hundred.
+public enum GameSampling: String, Codable, Sendable, CaseIterable {
+    /// Every game gets the same expected share of the learner's decisions: a new game is
+    /// drawn with probability proportional to 1 / (its mean learner decisions per game),
+    /// a running mean kept by the rollouts (`SelfPlayRollouts.decisionsPerGame`).
+    case decisions
+    /// Every game is drawn with the same probability when a slot starts a new one.
+    case episodes
+}
+
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
         case games, architecture, width, depth, heads, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
-             checkpointEvery
+             checkpointEvery, gameSampling
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
@@ -112,6 +130,8 @@ extension TrainingConfig {
         try read(.randomOpponentShare, into: &randomOpponentShare)
         // Files from before random openings existed were trained without them.
         randomOpeningPlies = try c.decodeIfPresent(Int.self, forKey: .randomOpeningPlies) ?? 0
+        // Files from before game sampling had a choice drew games per episode.
+        gameSampling = try c.decodeIfPresent(GameSampling.self, forKey: .gameSampling) ?? .episodes
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)
         try read(.threads, into: &threads)

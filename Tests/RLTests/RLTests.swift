@@ -21,6 +21,11 @@ import Testing
         object.removeValue(forKey: "entropyCoefficient")
         let older = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(older.randomOpeningPlies == 0 && older.entropyCoefficient == 0.01 && older.width == 48)
+        // ... and before games were sampled per decision: they were drawn per episode.
+        #expect(config.gameSampling == .decisions)
+        object.removeValue(forKey: "gameSampling")
+        let oldest = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(oldest.gameSampling == .episodes)
 
         // A file without games is not a config.
         object.removeValue(forKey: "games")
