@@ -154,7 +154,7 @@ struct Train: ParsableCommand {
         session.onEvaluation = { evaluation in
             print(String(format: "evaluation at %.0f s (%d decisions), against random (tasks: success), %d games each:", evaluation.seconds,
                          trainer.rollouts.decisions, evalQuick))
-            printColumns(evaluation.scores.map { $0.game.padding(17) + String(format: "%.2f", $0.score) })
+            printColumns(evaluation.scores.map { $0.game.padded(to: 17) + String(format: "%.2f", $0.score) })
             flushOutput()
         }
         let seconds = try session.run()
@@ -183,7 +183,7 @@ struct Train: ParsableCommand {
         // random or the pool (tasks: the reward), laid out in columns that fit a terminal.
         let cells = games.indices.map { index -> String in
             let value = recent[index].isEmpty ? "    -" : String(format: "%+.2f", recent[index].reduce(0, +) / Double(recent[index].count))
-            return games[index].id.padding(17) + value
+            return games[index].id.padded(to: 17) + value
         }
         printColumns(cells)
     }

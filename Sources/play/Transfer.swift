@@ -153,7 +153,7 @@ struct Transfer: ParsableCommand {
         let rows = [table.header] + table.rows
         let widths = table.header.indices.map { column in rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            row.enumerated().map { $0.element.padded(to: widths[$0.offset]) }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
 }
