@@ -76,7 +76,7 @@ public struct HeldOutExperiment: Sendable {
         let candidates = pool.filter { $0 != game }
         var rng = SeededGenerator(seed: subsetSeed &+ UInt64(k) &* 1_000_003 &+ UInt64(index) &* 7919 &+ UInt64(heldOut.firstIndex(of: game) ?? 0) &* 104_729)
         var order = Array(candidates.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        rng.shuffle(&order)
         return order.prefix(k).sorted().map { candidates[$0] }
     }
 

@@ -169,13 +169,9 @@ public enum Ratings {
         }
         let tail = (1 - level) / 2
         return draws.map { values in
-            values.isEmpty ? (-.infinity, .infinity) : (quantile(values, tail), quantile(values, 1 - tail))
+            let sorted = values.sorted()
+            return sorted.isEmpty ? (-.infinity, .infinity) : (Statistics.quantile(sorted, tail), Statistics.quantile(sorted, 1 - tail))
         }
-    }
-
-    /// The `q` quantile of `values` (any order), interpolated linearly between order statistics.
-    public static func quantile(_ values: [Double], _ q: Double) -> Double {
-        Statistics.quantile(values.sorted(), q)
     }
 
     /// Win, draw and loss probabilities of a game between players of strengths

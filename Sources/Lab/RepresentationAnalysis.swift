@@ -9,20 +9,30 @@ import SeededRandom
 /// play, the same for every model that reads them.
 public struct StateSample: Sendable {
     public var game: String
-    /// Observations with the id line (a model that hides it drops the line itself).
+    /// Observations with the id line.
     public var observations: [String]
+    /// The same observations without the id line (`Game.observation(of:showingID: false)`),
+    /// for models trained with the id hidden and for reading the board.
+    public var observationsWithoutID: [String]
     /// Each state's legal action texts (mover notation).
     public var actions: [[String]]
     /// Whether the game has one player (a task).
     public var isTask: Bool
 
-    /// Given states (observations with their id line).
-    public init(game: String, observations: [String], actions: [[String]], isTask: Bool) {
-        precondition(observations.count == actions.count, "one action list per observation")
+    /// Given states: their observations with and without the id line.
+    public init(game: String, observations: [String], observationsWithoutID: [String], actions: [[String]], isTask: Bool) {
+        precondition(observations.count == actions.count && observationsWithoutID.count == actions.count,
+                     "one action list and one observation without the id per observation")
         self.game = game
         self.observations = observations
+        self.observationsWithoutID = observationsWithoutID
         self.actions = actions
         self.isTask = isTask
+    }
+
+    /// State `index`'s observation as a model reads it: with the id line or without.
+    public func observation(_ index: Int, showingID: Bool) -> String {
+        showingID ? observations[index] : observationsWithoutID[index]
     }
 
     /// Up to `count` distinct non-terminal states met while playing uniformly random games
@@ -33,6 +43,7 @@ public struct StateSample: Sendable {
         var rng = SeededGenerator(seed: seed)
         var seen = Set<String>()
         observations = []
+        observationsWithoutID = []
         actions = []
         var episode: UInt64 = 0
         while observations.count < count && episode < UInt64(50 * count) {
@@ -43,6 +54,7 @@ public struct StateSample: Sendable {
                 let ids = game.legalActionIDs(in: state)
                 if seen.insert(observation).inserted {
                     observations.append(observation)
+                    observationsWithoutID.append(game.observation(of: state, showingID: false))
                     actions.append(ids.map { game.actionText($0, in: state, notation: .mover) })
                 }
                 game.play(ids[Int(rng.next() % UInt64(ids.count))], in: &state)
@@ -50,11 +62,11 @@ public struct StateSample: Sendable {
         }
     }
 
-    /// The board rows of an observation, top first: the lines after the id line as long
+    /// The board rows of an observation without its id line, top first: the lines as long
     /// as the first of them, without key-door's status line (`key---`, padded to the
     /// board's width).
     static func board(_ observation: String) -> [Substring] {
-        let lines = observation.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        let lines = observation.split(separator: "\n", omittingEmptySubsequences: false)
         guard let first = lines.first else { return [] }
         return Array(lines.prefix { $0.count == first.count && !$0.hasPrefix("key-") })
     }
@@ -64,7 +76,7 @@ public struct StateSample: Sendable {
     /// in tasks; nil when the board has no such cell.
     public func moverOccupies(_ cell: String, in index: Int) -> Bool? {
         guard let (file, rank) = StateSample.coordinates(cell) else { return nil }
-        let rows = StateSample.board(observations[index])
+        let rows = StateSample.board(observationsWithoutID[index])
         guard rank < rows.count, file < (rows.first?.count ?? 0) else { return nil }
         let row = rows[rows.count - 1 - rank]
         let symbol = row[row.index(row.startIndex, offsetBy: file)]
@@ -95,7 +107,7 @@ public struct ModelActivations: Sendable {
         var start = 0
         while start < sample.observations.count {
             let end = min(start + batchSize, sample.observations.count)
-            let observations = sample.observations[start..<end].map { hideGameID ? String($0.drop { $0 != "\n" }.dropFirst()) : $0 }
+            let observations = (start..<end).map { sample.observation($0, showingID: !hideGameID) }
             let batch = try builder.batch(Array(zip(observations, sample.actions[start..<end])).map { (observation: $0.0, actions: $0.1) })
             let output = network.forward(batch)
             values += (0..<batch.batch).map { Double(output.values[$0]) }

@@ -8,6 +8,11 @@ import Foundation
 public protocol ResultFile: Codable, Sendable {
     /// The file's name in a run or sweep directory.
     static var fileName: String { get }
+
+    /// Checks what decoding cannot: that paired arrays have matching lengths and curves'
+    /// steps increase, as the figures need. Throws a `LabError` naming the field, what it
+    /// holds and what was expected (a file written or edited by hand can get this wrong).
+    func validate() throws
 }
 
 extension ResultFile {
@@ -18,15 +23,29 @@ extension ResultFile {
         try encoder.encode(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
     }
 
-    /// The file in `directory`, nil if there is none; a damaged file is an error naming it.
+    /// The file in `directory`, nil if there is none; a damaged or inconsistent file is an
+    /// error naming it (and, when it decodes, the field that is wrong).
     public static func read(from directory: URL) throws -> Self? {
         let url = directory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
-            return try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+            let result = try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+            try result.validate()
+            return result
         } catch {
             throw LabError("\(url.path) is not a valid \(fileName): \(error)")
         }
+    }
+}
+
+/// Checks that `values` is a `rows` x `columns` matrix; `field` names it in the error,
+/// `rowsName` and `columnsName` say what its rows and columns follow.
+func checkMatrix(_ values: [[Double]], field: String, rows: Int, rowsName: String, columns: Int, columnsName: String) throws {
+    guard values.count == rows else {
+        throw LabError("\(field) has \(values.count) rows, expected \(rows) (one per entry of \(rowsName))")
+    }
+    if let row = values.firstIndex(where: { $0.count != columns }) {
+        throw LabError("\(field)[\(row)] has \(values[row].count) values, expected \(columns) (one per entry of \(columnsName))")
     }
 }
 
@@ -81,6 +100,21 @@ public struct TransferResult: ResultFile, Hashable {
         self.threshold = threshold
         self.targets = targets
     }
+
+    /// Every curve has one score per step, at increasing steps.
+    public func validate() throws {
+        for (t, target) in targets.enumerated() {
+            for (c, curve) in target.curves.enumerated() {
+                let field = "targets[\(t)].curves[\(c)] (\(target.target), \(curve.condition), seed \(curve.seed))"
+                guard curve.scores.count == curve.steps.count else {
+                    throw LabError("\(field): scores has \(curve.scores.count) values, expected \(curve.steps.count) (one per entry of steps)")
+                }
+                if let i = curve.steps.indices.dropFirst().first(where: { !(curve.steps[$0 - 1] < curve.steps[$0]) }) {
+                    throw LabError("\(field): steps must increase, but steps[\(i - 1)] = \(curve.steps[i - 1]) and steps[\(i)] = \(curve.steps[i])")
+                }
+            }
+        }
+    }
 }
 
 /// `heldout.json`: held-out-game transfer against the number of pre-training games, one
@@ -121,6 +155,9 @@ public struct HeldOutResult: ResultFile, Hashable {
         self.metric = metric
         self.records = records
     }
+
+    /// Nothing to cross-check: every field of a record stands alone.
+    public func validate() throws {}
 }
 
 /// `scaling.json`: one point per finished run of a sweep: its size, its training compute
@@ -157,6 +194,10 @@ public struct ScalingResult: ResultFile, Hashable {
         self.metric = metric
         self.points = points
     }
+
+    /// Nothing to cross-check: every field of a point stands alone (points the log axes
+    /// cannot show are left out of the figures).
+    public func validate() throws {}
 }
 
 /// `analysis.json`: representation analyses of trained models (`play analyze`).
@@ -234,6 +275,31 @@ public struct AnalysisResult: ResultFile, Hashable {
         self.cka = cka
         self.taskVariance = taskVariance
         self.probes = probes
+    }
+
+    /// Every matrix has the shape its labels give: CKA rows x columns, task variances
+    /// units x games, probes games x games.
+    public func validate() throws {
+        for (i, table) in cka.enumerated() {
+            try checkMatrix(table.values, field: "cka[\(i)].values", rows: table.rows.count, rowsName: "rows",
+                            columns: table.columns.count, columnsName: "columns")
+        }
+        for (i, table) in taskVariance.enumerated() {
+            for (name, variances) in [("variances", table.variances), ("rotatedVariances", table.rotatedVariances)] {
+                guard let variances else { continue }
+                if let unit = variances.firstIndex(where: { $0.count != table.games.count }) {
+                    throw LabError("taskVariance[\(i)].\(name)[\(unit)] has \(variances[unit].count) values, "
+                                   + "expected \(table.games.count) (one per entry of games)")
+                }
+            }
+        }
+        for (i, table) in probes.enumerated() {
+            for (name, values) in [("accuracy", table.accuracy), ("chance", table.chance)] {
+                guard let values else { continue }
+                try checkMatrix(values, field: "probes[\(i)].\(name)", rows: table.games.count, rowsName: "games",
+                                columns: table.games.count, columnsName: "games")
+            }
+        }
     }
 }
 

@@ -117,23 +117,24 @@ public struct ScalingAnalysis: Sendable {
 
     /// The table `play scaling` prints: the points, the fits, and the comparison.
     public func report(resamples: Int = 300, seed: UInt64 = 0) -> String {
-        var lines = ["arch".padded(12) + "games".padded(6) + "width".padded(6) + "depth".padded(6) + "seed".padded(5)
-                     + "params".padded(9) + "decisions".padded(10) + "FLOPs".padded(9) + "error"]
+        func pad(_ text: String, _ width: Int) -> String { text.padded(to: width, minimumGap: 1) }
+        var lines = [pad("arch", 12) + pad("games", 6) + pad("width", 6) + pad("depth", 6) + pad("seed", 5)
+                     + pad("params", 9) + pad("decisions", 10) + pad("FLOPs", 9) + "error"]
         for row in rows.sorted(by: { ($0.point.architecture, $0.point.games, $0.point.parameters, $0.point.seed)
                                      < ($1.point.architecture, $1.point.games, $1.point.parameters, $1.point.seed) }) {
             let p = row.point
-            lines.append(p.architecture.padded(12) + String(p.games).padded(6) + String(row.width).padded(6) + String(row.depth).padded(6)
-                         + String(p.seed).padded(5) + Format.compact(p.parameters).padded(9) + Format.compact(Double(row.decisions)).padded(10)
-                         + Format.compact(p.compute ?? .nan).padded(9) + Format.fixed(p.error, 3) + (row.corrected ? " (0: half a game)" : ""))
+            lines.append(pad(p.architecture, 12) + pad(String(p.games), 6) + pad(String(row.width), 6) + pad(String(row.depth), 6)
+                         + pad(String(p.seed), 5) + pad(Format.compact(p.parameters), 9) + pad(Format.compact(Double(row.decisions)), 10)
+                         + pad(Format.compact(p.compute ?? .nan), 9) + Format.fixed(p.error, 3) + (row.corrected ? " (0: half a game)" : ""))
         }
         for (run, reason) in skipped { lines.append("skipped \(run): \(reason)") }
         let fits = fits(resamples: resamples, seed: seed)
         lines.append("")
         lines.append("error = E + A·N^-α, fitted in log space with a Huber loss; α with a 95% bootstrap CI over runs (\(resamples) resamples)")
-        lines.append("series".padded(26) + "N".padded(12) + "points".padded(8) + "E".padded(9) + "A".padded(10) + "α [95% CI]")
+        lines.append(pad("series", 26) + pad("N", 12) + pad("points", 8) + pad("E", 9) + pad("A", 10) + "α [95% CI]")
         for fit in fits {
-            lines.append(fit.series.padded(26) + fit.variable.padded(12) + String(fit.points).padded(8) + Format.trimmed(fit.law.floor).padded(9)
-                         + Format.trimmed(fit.law.scale).padded(10) + fit.exponent.formatted())
+            lines.append(pad(fit.series, 26) + pad(fit.variable, 12) + pad(String(fit.points), 8) + pad(Format.trimmed(fit.law.floor), 9)
+                         + pad(Format.trimmed(fit.law.scale), 10) + fit.exponent.formatted())
         }
         if fits.isEmpty { lines.append("(no series has 3 runs at 2 sizes or more: nothing to fit)") }
         let comparisons = ScalingAnalysis.comparisons(fits)
@@ -144,8 +145,4 @@ public struct ScalingAnalysis: Sendable {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-private extension String {
-    func padded(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
 }

@@ -398,7 +398,7 @@ struct PlanReader {
         for subset in 0..<subsets {
             var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed) &* 1_000_003 &+ UInt64(subset))
             var order = pool
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            rng.shuffle(&order)
             for count in counts where !sets.contains(Array(order.prefix(count))) { sets.append(Array(order.prefix(count))) }
         }
         return sets

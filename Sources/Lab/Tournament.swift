@@ -126,7 +126,7 @@ extension RoundRobin {
     /// The ratings as a text table, and below it each pair's score (row player's points
     /// per game against the column player).
     public static func table(_ ratings: [TournamentRating], games: [TournamentGame], names: [String]) -> String {
-        func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count) }
+        func pad(_ text: String, _ width: Int) -> String { text.padded(to: width, minimumGap: 1) }
         func number(_ x: Double) -> String { x.isFinite ? String(Int(x.rounded())) : (x > 0 ? "inf" : "-inf") }
         let width = max(8, (names.map(\.count).max() ?? 0) + 2)
         var lines = [pad("rank", 6) + pad("player", width) + pad("elo", 8) + pad("95% CI", 16) + pad("games", 7) + "score"]

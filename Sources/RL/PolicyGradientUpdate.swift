@@ -64,8 +64,8 @@ public final class PolicyGradientUpdate {
         var steps: Float = 0
         var order = Array(decisions.indices)
         for _ in 0..<epochs {
-            // Fisher-Yates with the run's generator, so the same seed gives the same update.
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            // Shuffled with the run's generator, so the same seed gives the same update.
+            rng.shuffle(&order)
             for m in 0..<minibatches {
                 let part = Array(order[(m * order.count / minibatches)..<((m + 1) * order.count / minibatches)])
                 guard !part.isEmpty else { continue }

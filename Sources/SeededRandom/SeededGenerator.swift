@@ -63,6 +63,22 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 
+    /// Shuffles `elements` in place (Fisher-Yates, Durstenfeld's form): from the last
+    /// position down to the second, position i swaps with one drawn by `next() % (i + 1)`.
+    ///
+    /// The draws and their order are part of the contract: runs, sweeps and held-out
+    /// subsets depend on the exact permutation, so this must not change (it is not the
+    /// standard library's `shuffle(using:)`, which draws differently). The modulo bias is
+    /// below 2^-40 for arrays of fewer than 2^24 elements.
+    ///
+    ///     var order = Array(0..<10)
+    ///     rng.shuffle(&order)
+    public mutating func shuffle<T>(_ elements: inout [T]) {
+        for i in stride(from: elements.count - 1, to: 0, by: -1) {
+            elements.swapAt(i, Int(next() % UInt64(i + 1)))
+        }
+    }
+
     private enum CodingKeys: String, CodingKey { case state }
 
     /// Decodes a saved generator, rejecting a state that is not four words or is all zero

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GameKit
 import Games
+import Lab
 import RL
 
 /// Player names the command line takes: the baselines, the outside engines
@@ -125,7 +126,7 @@ struct Evaluate: ParsableCommand {
     static func row(_ score: GameScore, task: Bool) -> String {
         let (low, high) = score.interval
         let steps = task && score.wins > 0 ? String(format: "%.1f/%.1f", score.meanSteps, score.meanOptimalSteps) : ""
-        return score.game.padding(20) + score.opponent.padding(11)
+        return score.game.padded(to: 20) + score.opponent.padded(to: 11)
             + String(format: "%5d %5d %5d %5d   %.2f (%.2f-%.2f)   ", score.games, score.wins, score.draws, score.losses,
                      score.score, low, high) + steps
     }

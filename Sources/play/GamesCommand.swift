@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Games
 import GameKit
+import Lab
 
 /// `play games`: the registered games, their players and a one-line description.
 struct ListGames: ParsableCommand {
@@ -14,9 +15,9 @@ struct ListGames: ParsableCommand {
     /// One line per game: id, players, summary.
     static func table(_ registry: GameRegistry) -> String {
         let width = registry.ids.map(\.count).max() ?? 4
-        let header = "game".padding(width) + "  players  description"
+        let header = "game".padded(to: width) + "  players  description"
         return ([header] + registry.entries.map { entry in
-            entry.id.padding(width) + "  " + "\(entry.playerCount)".padding(7) + "  " + entry.summary
+            entry.id.padded(to: width) + "  " + "\(entry.playerCount)".padded(to: 7) + "  " + entry.summary
         }).joined(separator: "\n")
     }
 }
@@ -139,11 +140,6 @@ struct Perft: ParsableCommand {
         let start = game.initialState(seed: seed)
         for d in 1...depth { print("perft(\(d)) = \(game.perft(start, depth: d))") }
     }
-}
-
-extension String {
-    /// The string padded with spaces to at least `width` characters.
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }
 
 /// A failure while a command runs (after its arguments were valid): printed as

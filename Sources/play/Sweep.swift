@@ -73,7 +73,7 @@ struct Sweep: ParsableCommand {
             guard index < cells.count else { throw ValidationError("--cell \(index): the plan has cells 0...\(cells.count - 1).") }
             try runCell(cells[index], plan: plan, layout: layout, threads: plan.threads ?? threads ?? Sweep.cores)
         } else if list {
-            for cell in cells { print("\(cell.index)".padding(6) + (try layout.status(of: cell)).rawValue.padding(11) + cell.name) }
+            for cell in cells { print("\(cell.index)".padded(to: 6) + (try layout.status(of: cell)).rawValue.padded(to: 11) + cell.name) }
         } else if emit == .slurm {
             try layout.writeBookkeeping(planText: planText, plan: plan)
             let threads = plan.threads ?? threads ?? 1

@@ -23,47 +23,10 @@ struct Train: ParsableCommand {
     @Option(help: "Training budget in learner decisions (moves); makes the run reproducible and anneals the learning rate.")
     var steps: Int?
 
-    @Option(help: "Network family: mlp or transformer.")
-    var arch: Architecture = .mlp
-
-    @Option(help: "Hidden width (MLP units; Transformer d_model).")
-    var width: Int = 128
-
-    @Option(help: "Hidden layers (MLP) or blocks (Transformer).")
-    var depth: Int = 2
-
-    @Option(help: "Attention heads (Transformer).")
-    var heads: Int = 4
-
-    @Option(help: "ppo, a2c or reinforce.")
-    var algo: RL.Algorithm = .ppo
-
-    @Option(help: "Learning rate.")
-    var learningRate: Float = 1e-3
-
-    @Option(help: "Games played side by side.")
-    var envs: Int = 64
-
-    @Option(help: "Decisions per update.")
-    var decisionsPerUpdate: Int = 2048
-
-    @Option(help: "Share of two-player training games against a uniformly random player.")
-    var randomOpponents: Double = 0.2
-
-    @Option(help: "Two-player self-play and pool games start after 0 to N random moves (diverse positions to learn from).")
-    var openingPlies: Int = 4
-
-    @Option(help: "Weight of the entropy bonus in the loss.")
-    var entropy: Float = 0.01
+    @OptionGroup var model: TrainingOptions<TrainDefaults>
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
-
-    @Option(help: "Threads sharing each gradient step (the same seed and thread count give the same run).")
-    var threads: Int = 2
-
-    @Flag(help: "Hide the game's id line from the network's observations.")
-    var hideGameID = false
 
     @Option(help: "Seconds of training between evaluations against random (0: only the final one).")
     var evalEvery: Double = 60
@@ -122,21 +85,9 @@ struct Train: ParsableCommand {
 
     func config() -> TrainingConfig {
         var config = TrainingConfig(games: (try? GameCatalog.registry.games(games).map(\.id)) ?? [])
-        config.architecture = arch
-        config.width = width
-        config.depth = depth
-        config.heads = heads
-        config.algorithm = algo
-        config.learningRate = learningRate
-        config.environments = envs
-        config.decisionsPerUpdate = decisionsPerUpdate
+        model.apply(to: &config)
         config.seed = seed
-        config.hideGameID = hideGameID
-        config.randomOpponentShare = randomOpponents
-        config.randomOpeningPlies = openingPlies
-        config.entropyCoefficient = entropy
         config.checkpointEvery = checkpointEvery
-        config.threads = threads
         return config
     }
 
@@ -203,7 +154,7 @@ struct Train: ParsableCommand {
         session.onEvaluation = { evaluation in
             print(String(format: "evaluation at %.0f s (%d decisions), against random (tasks: success), %d games each:", evaluation.seconds,
                          trainer.rollouts.decisions, evalQuick))
-            printColumns(evaluation.scores.map { $0.game.padding(17) + String(format: "%.2f", $0.score) })
+            printColumns(evaluation.scores.map { $0.game.padded(to: 17) + String(format: "%.2f", $0.score) })
             flushOutput()
         }
         let seconds = try session.run()
@@ -232,7 +183,7 @@ struct Train: ParsableCommand {
         // random or the pool (tasks: the reward), laid out in columns that fit a terminal.
         let cells = games.indices.map { index -> String in
             let value = recent[index].isEmpty ? "    -" : String(format: "%+.2f", recent[index].reduce(0, +) / Double(recent[index].count))
-            return games[index].id.padding(17) + value
+            return games[index].id.padded(to: 17) + value
         }
         printColumns(cells)
     }
@@ -263,5 +214,9 @@ struct Train: ParsableCommand {
     }
 }
 
-extension Architecture: ExpressibleByArgument {}
-extension RL.Algorithm: ExpressibleByArgument {}
+/// `play train`'s defaults: one long run.
+enum TrainDefaults: TrainingOptionDefaults {
+    static let width = 128
+    static let environments = 64
+    static let decisionsPerUpdate = 2048
+}

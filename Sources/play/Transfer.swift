@@ -7,44 +7,7 @@ import RL
 
 /// The model and training settings of every run of an experiment.
 struct ExperimentTrainingOptions: ParsableArguments {
-    @Option(help: "Network family: mlp or transformer.")
-    var arch: Architecture = .mlp
-
-    @Option(help: "Hidden width (MLP units; Transformer d_model).")
-    var width: Int = 64
-
-    @Option(help: "Hidden layers (MLP) or blocks (Transformer).")
-    var depth: Int = 2
-
-    @Option(help: "Attention heads (Transformer).")
-    var heads: Int = 4
-
-    @Option(help: "ppo, a2c or reinforce.")
-    var algo: RL.Algorithm = .ppo
-
-    @Option(help: "Learning rate (annealed linearly to a tenth over each run).")
-    var learningRate: Float = 1e-3
-
-    @Option(help: "Games played side by side.")
-    var envs: Int = 32
-
-    @Option(help: "Decisions per update.")
-    var decisionsPerUpdate: Int = 1024
-
-    @Option(help: "Share of two-player training games against a uniformly random player.")
-    var randomOpponents: Double = 0.2
-
-    @Option(help: "Weight of the entropy bonus in the loss.")
-    var entropy: Float = 0.01
-
-    @Option(help: "Two-player self-play and pool games start after 0 to N random moves.")
-    var openingPlies: Int = 4
-
-    @Flag(help: "Hide the game's id line from the network's observations.")
-    var hideGameID = false
-
-    @Option(help: "Threads sharing each gradient step.")
-    var threads: Int = 2
+    @OptionGroup var model: TrainingOptions<ExperimentDefaults>
 
     @Option(help: "Decisions (counted on the evaluated game) between evaluations against random; also at step 0.")
     var evalEverySteps: Int = 5000
@@ -69,19 +32,7 @@ struct ExperimentTrainingOptions: ParsableArguments {
 
     func template(games: [String]) -> TrainingConfig {
         var config = TrainingConfig(games: games)
-        config.architecture = arch
-        config.width = width
-        config.depth = depth
-        config.heads = heads
-        config.algorithm = algo
-        config.learningRate = learningRate
-        config.environments = envs
-        config.decisionsPerUpdate = decisionsPerUpdate
-        config.randomOpponentShare = randomOpponents
-        config.entropyCoefficient = entropy
-        config.randomOpeningPlies = openingPlies
-        config.hideGameID = hideGameID
-        config.threads = threads
+        model.apply(to: &config)
         return config
     }
 
@@ -91,6 +42,13 @@ struct ExperimentTrainingOptions: ParsableArguments {
 
     var seedList: [UInt64] { (0..<UInt64(seeds)).map { firstSeed &+ $0 } }
     var output: URL { URL(fileURLWithPath: out).absoluteURL }
+}
+
+/// The defaults of an experiment's many short runs.
+enum ExperimentDefaults: TrainingOptionDefaults {
+    static let width = 64
+    static let environments = 32
+    static let decisionsPerUpdate = 1024
 }
 
 /// `play transfer`: transfer to target games (scratch vs fine-tuned vs joint), or to
@@ -195,7 +153,7 @@ struct Transfer: ParsableCommand {
         let rows = [table.header] + table.rows
         let widths = table.header.indices.map { column in rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            row.enumerated().map { $0.element.padded(to: widths[$0.offset]) }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
 }

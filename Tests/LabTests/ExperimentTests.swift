@@ -176,14 +176,37 @@ import Testing
     }
 
     @Test func occupancyIsReadFromTheObservationBoard() {
-        let sample = StateSample(game: "tic-tac-toe", observations: ["tic-tac-toe\nx..\n.o.\n..x"], actions: [["b1"]], isTask: false)
+        let sample = StateSample(game: "tic-tac-toe", observations: ["tic-tac-toe\nx..\n.o.\n..x"], observationsWithoutID: ["x..\n.o.\n..x"],
+                                 actions: [["b1"]], isTask: false)
         #expect(sample.moverOccupies("a3", in: 0) == true)
         #expect(sample.moverOccupies("b2", in: 0) == false, "o is the opponent's")
         #expect(sample.moverOccupies("c1", in: 0) == true)
         #expect(sample.moverOccupies("a1", in: 0) == false)
         #expect(sample.moverOccupies("d1", in: 0) == nil && sample.moverOccupies("a4", in: 0) == nil)
-        let task = StateSample(game: "key-door-5x5", observations: ["key-door-5x5\n#####\n#.@G#\n#####\nkey--"], actions: [["up"]], isTask: true)
+        let task = StateSample(game: "key-door-5x5", observations: ["key-door-5x5\n#####\n#.@G#\n#####\nkey--"],
+                               observationsWithoutID: ["#####\n#.@G#\n#####\nkey--"], actions: [["up"]], isTask: true)
         #expect(task.moverOccupies("c2", in: 0) == true && task.moverOccupies("c4", in: 0) == nil, "the key line is not board")
+    }
+
+    /// A model trained with the id hidden reads the game's own observation without the id
+    /// line, the same text it was trained on.
+    @Test func hiddenIDModelsReadTheGamesObservationWithoutTheID() throws {
+        let game = try GameCatalog.registry.game("connect-four")
+        let sample = StateSample(game: game, count: 20, seed: 3)
+        #expect(sample.observations.count == 20 && sample.observationsWithoutID.count == 20)
+        for index in sample.observations.indices {
+            #expect(sample.observation(index, showingID: true) == sample.observations[index])
+            #expect(sample.observation(index, showingID: false) == sample.observationsWithoutID[index])
+            #expect(sample.observations[index] == "connect-four\n" + sample.observationsWithoutID[index])
+        }
+        var config = tinyConfig(["connect-four"])
+        config.hideGameID = true
+        let network = try trainer(config).network
+        let hidden = try ModelActivations(network: network, hideGameID: true, sample: sample)
+        let withoutID = StateSample(game: sample.game, observations: sample.observationsWithoutID, observationsWithoutID: sample.observationsWithoutID,
+                                    actions: sample.actions, isTask: sample.isTask)
+        #expect(hidden.values == (try ModelActivations(network: network, hideGameID: false, sample: withoutID)).values)
+        #expect(hidden.values != (try ModelActivations(network: network, hideGameID: false, sample: sample)).values, "the id line changes the input")
     }
 
     @Test func analysisOfUntrainedCheckpointsHasCKAOneOnTheSameModel() throws {

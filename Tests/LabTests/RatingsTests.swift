@@ -93,7 +93,6 @@ import Games
             #expect(intervals[player].low < fit.elo[player] && fit.elo[player] < intervals[player].high)
         }
         #expect(Ratings.bootstrap(players: 3, results: games, anchor: 2, samples: 100, seed: 1).map(\.low) == intervals.map(\.low), "seeded")
-        #expect(Ratings.quantile([1, 2, 3, 4], 0.5) == 2.5)
     }
 }
 

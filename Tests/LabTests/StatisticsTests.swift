@@ -9,6 +9,7 @@ import Testing
         #expect(Statistics.median([4, 1, 3, 2]) == 2.5)
         #expect(Statistics.mean([]).isNaN)
         #expect(Statistics.quantile([1, 2, 3, 4], 0.25) == 1.75)
+        #expect(Statistics.quantile([1, 2, 3, 4], 0.5) == 2.5)
     }
 
     @Test func interquartileMeanOfAMultipleOfFourDropsAQuarterAtEachEnd() {

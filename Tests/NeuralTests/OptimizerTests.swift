@@ -47,14 +47,15 @@ import Testing
             a.update(serial)
             b.update(threaded, threads: threads)
         }
-        var same = true
-        for i in 0..<serial.count where serial.parameters[i] != threaded.parameters[i]
-            || serial.secondMoment[i] != threaded.secondMoment[i] { same = false }
-        #expect(same)
-        // The store owns the memory `parameters` points to: keep the fresh one alive while
-        // reading it (a temporary `store().parameters[0]` reads freed memory).
-        let fresh = store()
-        withExtendedLifetime(fresh) { #expect(serial.parameters[0] != fresh.parameters[0]) }
+        // The stores must outlive every read through their pointers.
+        let initial = store()
+        withExtendedLifetime((serial, threaded, initial)) {
+            var same = true
+            for i in 0..<serial.count where serial.parameters[i] != threaded.parameters[i]
+                || serial.secondMoment[i] != threaded.secondMoment[i] { same = false }
+            #expect(same)
+            #expect(serial.parameters[0] != initial.parameters[0])
+        }
     }
 
     @Test func clipGradientNorm() {

@@ -32,4 +32,22 @@ import SeededRandom
             _ = try JSONDecoder().decode(SeededGenerator.self, from: Data(#"{"state":[1,2]}"#.utf8))
         }
     }
+
+    /// The shuffle's permutation is pinned: runs, sweeps and held-out subsets depend on it.
+    @Test func shuffleDrawsFromTheLastPositionDown() {
+        var rng = SeededGenerator(seed: 7)
+        var order = Array(0..<10)
+        rng.shuffle(&order)
+        #expect(order == [8, 3, 9, 0, 7, 2, 1, 6, 5, 4])
+        #expect(rng.next() == 2_800_512_878_259_339_619, "nine draws, no more")
+        var reference = SeededGenerator(seed: 7), shuffled = reference
+        var expected = Array("abcdefghijklmnopq"), letters = expected
+        for i in stride(from: expected.count - 1, to: 0, by: -1) { expected.swapAt(i, Int(reference.next() % UInt64(i + 1))) }
+        shuffled.shuffle(&letters)
+        #expect(letters == expected && shuffled == reference)
+        var empty: [Int] = [], one = [1]
+        shuffled.shuffle(&empty)
+        shuffled.shuffle(&one)
+        #expect(empty.isEmpty && one == [1] && shuffled == reference, "nothing to shuffle draws nothing")
+    }
 }

@@ -193,4 +193,20 @@ import Games
         #expect(throws: Never.self) { _ = try ExportLogs.parse([FileManager.default.temporaryDirectory.path, "--csv"]) }
         #expect(Play.helpMessage().contains("plot") && Play.helpMessage().contains("export"))
     }
+
+    /// A hand-edited result file whose arrays do not fit is an error that says which field,
+    /// not a crash in the plot code.
+    @Test func plotNamesTheWrongFieldOfADamagedResultFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = #"{"cka": [], "taskVariance": [], "probes": [{"title": "p", "games": ["a", "b"], "accuracy": [[0.9, 0.5], [0.5]]}]}"#
+        try Data(json.utf8).write(to: directory.appendingPathComponent("analysis.json"))
+        #expect {
+            try PlotReport.parse([directory.path]).run()
+        } throws: { error in
+            PlotReport.message(for: error).contains("analysis.json: probes[0].accuracy[1] has 1 values, expected 2")
+                && PlotReport.exitCode(for: error) != .success
+        }
+    }
 }

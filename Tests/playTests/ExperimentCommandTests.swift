@@ -28,6 +28,30 @@ import Testing
         }
     }
 
+    /// `play train` and `play transfer` share one definition of their model and training
+    /// options, each with its own defaults where they differ.
+    @Test func trainAndTransferShareTheirTrainingOptions() throws {
+        let train = try Train.parse([]).model
+        let transfer = try Transfer.parse(["--target", "tic-tac-toe", "--pretrain", "connect-four", "--out", "/tmp/x"]).training.model
+        #expect((train.width, train.envs, train.decisionsPerUpdate) == (128, 64, 2048))
+        #expect((transfer.width, transfer.envs, transfer.decisionsPerUpdate) == (64, 32, 1024))
+        #expect((train.depth, train.heads, train.learningRate, train.openingPlies, train.threads) == (2, 4, 1e-3, 4, 2))
+        #expect((transfer.depth, transfer.heads, transfer.learningRate, transfer.openingPlies, transfer.threads) == (2, 4, 1e-3, 4, 2))
+        let trainHelp = Train.helpMessage(columns: 1000), transferHelp = Transfer.helpMessage(columns: 1000)
+        /// The help entry of `--option`: from its name to the next option.
+        func entry(_ option: String, in help: String) -> Substring {
+            guard let start = help.range(of: "  --\(option) <") else { return "" }
+            let end = help.range(of: "\n  -", range: start.upperBound..<help.endIndex)?.lowerBound ?? help.endIndex
+            return help[start.lowerBound..<end]
+        }
+        for (option, trainDefault, transferDefault) in [("width", "128", "64"), ("envs", "64", "32"), ("decisions-per-update", "2048", "1024"),
+                                                        ("opening-plies", "4", "4"), ("entropy", "0.01", "0.01")] {
+            #expect(entry(option, in: trainHelp).hasSuffix("(default: \(trainDefault))"), "\(option)")
+            #expect(entry(option, in: transferHelp).hasSuffix("(default: \(transferDefault))"), "\(option)")
+        }
+        #expect(trainHelp.contains("--hide-game-id") && transferHelp.contains("--hide-game-id"))
+    }
+
     @Test func analyzeTakesOneOrTwoCheckpoints() {
         #expect(throws: (any Error).self) { _ = try Analyze.parse(["--checkpoints", "a,b,c", "--games", "tic-tac-toe", "--out", "/tmp/x"]) }
         #expect(throws: (any Error).self) { _ = try Analyze.parse(["--checkpoints", "a", "--games", "nope", "--out", "/tmp/x"]) }

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Neural
+import RL
+
+/// The defaults of the model and training options that differ between commands: one long
+/// run (`play train`) is wider and collects more per update than the many short runs of
+/// an experiment (`play transfer`).
+protocol TrainingOptionDefaults {
+    static var width: Int { get }
+    static var environments: Int { get }
+    static var decisionsPerUpdate: Int { get }
+}
+
+/// The model and training options every training command takes, with `Defaults` giving
+/// the few defaults that differ, so each command's `--help` shows its own.
+///
+///     @OptionGroup var model: TrainingOptions<TrainDefaults>
+///     var config = TrainingConfig(games: ids)
+///     model.apply(to: &config)
+struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
+    @Option(help: "Network family: mlp or transformer.")
+    var arch: Architecture = .mlp
+
+    @Option(help: "Hidden width (MLP units; Transformer d_model).")
+    var width: Int = Defaults.width
+
+    @Option(help: "Hidden layers (MLP) or blocks (Transformer).")
+    var depth: Int = 2
+
+    @Option(help: "Attention heads (Transformer).")
+    var heads: Int = 4
+
+    @Option(help: "ppo, a2c or reinforce.")
+    var algo: RL.Algorithm = .ppo
+
+    @Option(help: "Learning rate (annealed linearly to a tenth over a run with a budget in decisions).")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Games played side by side.")
+    var envs: Int = Defaults.environments
+
+    @Option(help: "Decisions per update.")
+    var decisionsPerUpdate: Int = Defaults.decisionsPerUpdate
+
+    @Option(help: "Share of two-player training games against a uniformly random player.")
+    var randomOpponents: Double = 0.2
+
+    @Option(help: "Two-player self-play and pool games start after 0 to N random moves (diverse positions to learn from).")
+    var openingPlies: Int = 4
+
+    @Option(help: "Weight of the entropy bonus in the loss.")
+    var entropy: Float = 0.01
+
+    @Option(help: "Threads sharing each gradient step (the same seed and thread count give the same run).")
+    var threads: Int = 2
+
+    @Flag(help: "Hide the game's id line from the network's observations.")
+    var hideGameID = false
+
+    /// Sets the model and training fields of `config` from the options.
+    func apply(to config: inout TrainingConfig) {
+        config.architecture = arch
+        config.width = width
+        config.depth = depth
+        config.heads = heads
+        config.algorithm = algo
+        config.learningRate = learningRate
+        config.environments = envs
+        config.decisionsPerUpdate = decisionsPerUpdate
+        config.randomOpponentShare = randomOpponents
+        config.randomOpeningPlies = openingPlies
+        config.entropyCoefficient = entropy
+        config.threads = threads
+        config.hideGameID = hideGameID
+    }
+}
+
+extension Architecture: ExpressibleByArgument {}
+extension RL.Algorithm: ExpressibleByArgument {}
