@@ -17,10 +17,10 @@ struct Train: ParsableCommand {
     @Option(help: "Games to train on: 'all' or a comma-separated list of game ids.")
     var games: String = "all"
 
-    @Option(help: "Training time budget in minutes (ignored when --steps is given).")
+    @Option(help: "Training time budget in minutes (ignored when --steps is given); the learning rate falls linearly to a tenth over it.")
     var minutes: Double = 15
 
-    @Option(help: "Training budget in learner decisions (moves); makes the run reproducible and anneals the learning rate.")
+    @Option(help: "Training budget in learner decisions (moves); makes the run reproducible (the learning rate falls to a tenth over the decisions).")
     var steps: Int?
 
     @OptionGroup var model: TrainingOptions<TrainDefaults>

@@ -33,7 +33,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
 
-    @Option(help: "Learning rate (annealed linearly to a tenth over a run with a budget in decisions).")
+    @Option(help: "Learning rate (it falls linearly to a tenth over the run's budget, in decisions or minutes).")
     var learningRate: Float = 1e-3
 
     @Option(help: "Games played side by side.")
@@ -47,6 +47,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
 
     @Option(help: "Two-player self-play and pool games start after 0 to N random moves (diverse positions to learn from).")
     var openingPlies: Int = 4
+
+    @Option(help: "How new games are drawn: 'decisions' gives every game the same share of the learner's moves, 'episodes' the same share of games (long games then get most of the data).")
+    var gameSampling: GameSampling = .decisions
 
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
@@ -69,6 +72,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.decisionsPerUpdate = decisionsPerUpdate
         config.randomOpponentShare = randomOpponents
         config.randomOpeningPlies = openingPlies
+        config.gameSampling = gameSampling
         config.entropyCoefficient = entropy
         config.threads = threads
         config.hideGameID = hideGameID
@@ -77,3 +81,4 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
 
 extension Architecture: ExpressibleByArgument {}
 extension RL.Algorithm: ExpressibleByArgument {}
+extension GameSampling: ExpressibleByArgument {}

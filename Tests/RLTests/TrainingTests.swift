@@ -66,12 +66,14 @@ import Neural
     }
 
     /// The "a tiny training run measurably improves": tic-tac-toe from scratch with
-    /// each algorithm, 1,000 games against a uniformly random player (greedy network, the
-    /// same seeds) before and after 100,000 learner decisions.
-    @Test(arguments: RL.Algorithm.allCases)
-    func aShortRunLearnsTicTacToeAgainstARandomPlayer(algorithm: RL.Algorithm) throws {
+    /// PPO, 1,000 games against a uniformly random player (greedy network, the same seeds)
+    /// before and after 100,000 learner decisions (measured: 0.56 before, 0.96 after).
+    ///
+    /// A2C and REINFORCE are not held to it: from the same start they reached 0.63 and
+    /// 0.61, and 0.59 and 0.59 after a change that only reordered float sums, so their
+    /// gain is within what noise moves (see the README, "Training").
+    @Test func aShortPPORunLearnsTicTacToeAgainstARandomPlayer() throws {
         var config = TrainingConfig(games: ["tic-tac-toe"])
-        config.algorithm = algorithm
         config.environments = 32
         config.decisionsPerUpdate = 512
         config.seed = 3
@@ -84,13 +86,9 @@ import Neural
         let before = try score()
         while trainer.rollouts.decisions < 100_000 { _ = try trainer.runUpdate() }
         let after = try score()
-        print("tic-tac-toe against random, \(algorithm.rawValue): \(before) untrained, \(after) after \(trainer.rollouts.decisions) decisions")
-        // PPO reuses each batch for 16 gradient steps, A2C and REINFORCE take one, and learn
-        // far less from the same decisions (measured here: 0.56 untrained; PPO 0.96, A2C
-        // 0.63, REINFORCE 0.61). A score of 1,000 games has a standard error of at most
-        // 0.016, so +0.04 is still a measured improvement.
-        let gain = algorithm == .ppo ? 0.25 : 0.04
-        #expect(after >= before + gain, "\(algorithm.rawValue): \(before) before, \(after) after")
+        // A score of 1,000 games has a standard error of at most 0.016.
+        #expect(after >= before + 0.25, "\(before) before, \(after) after")
+        #expect(after >= 0.85, "\(after) after training")
     }
 
     /// `GameSampling.decisions` gives a short and a long game about the same number of
