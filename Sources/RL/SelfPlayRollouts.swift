@@ -142,13 +142,8 @@ public final class SelfPlayRollouts {
     /// succeeds, fails or runs out of steps), from a generator seeded with `seed`.
     static func randomPlayoutLength(of game: AnyGame, seed: UInt64) -> Int {
         var generator = SeededGenerator(seed: seed)
-        var state = game.initialState(seed: generator.next())
         var moves = 0
-        while !game.isTerminal(state) {
-            let actions = game.legalActionIDs(in: state)
-            game.play(actions[Int(generator.next() % UInt64(actions.count))], in: &state)
-            moves += 1
-        }
+        _ = game.randomPlayout(from: game.initialState(seed: generator.next()), using: &generator, moves: &moves)
         return max(moves, 1)
     }
 

@@ -175,8 +175,6 @@ public final class MLPEncoder: FeatureEncoder {
         pairKeys.removeAll(keepingCapacity: true)
         occurrencePairs.removeAll(keepingCapacity: true)
         occurrenceStarts.removeAll(keepingCapacity: true)
-        occurrenceStarts.append(0)
-        var lastSequence = 0
         pairSlot.withUnsafeMutableBufferPointer { slot in
             forEachToken(batch) { _, _, token, position in
                 precondition(token >= 0 && token < v, "token \(token) outside the vocabulary of \(v)")
@@ -187,15 +185,12 @@ public final class MLPEncoder: FeatureEncoder {
                     pairKeys.append(key)
                 }
                 occurrencePairs.append(slot[key])
-            } startingSequence: { s in
-                while lastSequence < s {
-                    occurrenceStarts.append(Int32(occurrencePairs.count))
-                    lastSequence += 1
-                }
+            } startingSequence: { _ in
+                occurrenceStarts.append(Int32(occurrencePairs.count))
             }
             for key in pairKeys { slot[key] = -1 }
         }
-        while occurrenceStarts.count < batch.batch + 1 { occurrenceStarts.append(Int32(occurrencePairs.count)) }
+        occurrenceStarts.append(Int32(occurrencePairs.count))
     }
 
     /// Each layer's ReLU output (B, H) of the last forward: "layer 1" ... "layer depth".
