@@ -34,13 +34,20 @@ public struct NetworkFLOPs: Sendable, Hashable {
     public init(config: ModelConfig, tokens: Int, actions: Int) {
         precondition(config.denseFeatures == nil, "the text policy reads tokens")
         let c = Double(config.width), t = Double(tokens), a = Double(actions)
-        let encoder: Double
+        var encoder: Double
         switch config.architecture {
-        case .mlp:
+        case .mlp, .conv:
             // First layer: each present token's D-wide embedding times its (D, H) rows of W0;
             // then depth - 1 (H, H) layers.
             let d = Double(config.embeddingWidth)
             encoder = 2 * t * d * c + Double(config.depth - 1) * 2 * c * c
+            if config.architecture == .conv {
+                // The convolutional path: per character cell and layer a (9D, D) product, then
+                // the pooled (2D) features times (2D, H).
+                let convolutions: Double = Double(ModelConfig.convolutionLayers) * 18 * t * d * d
+                let projection: Double = 4 * d * c
+                encoder += convolutions + projection
+            }
         case .transformer:
             // Per block: qkv (C, 3C), proj (C, C), fc1 (C, F), fc2 (F, C) on every token;
             // scores Q·Kᵀ and the sum A·V, 2·T·T·(C/heads) each per head.

@@ -84,7 +84,7 @@ public struct EncodedObservation: Sendable, Hashable {
 /// specific to a game, so a new game needs no new parameters and a saved model runs on
 /// any game ("One network for every game", DESIGN.md).
 ///
-///     h = encoder(observation)                      (B, C)   MLP or Transformer
+///     h = encoder(observation)                      (B, C)   MLP, conv or Transformer
 ///     q = h Wq + bq                                 (B, C)   the state's query
 ///     k = relu(bag(action characters) + ba) Wk + bk (U, C)   each action text's key
 ///     logit(state b, action j) = q_b . k_j / sqrt(C)
@@ -107,7 +107,8 @@ public final class TextPolicyNetwork {
     /// A model config for this network: the shared vocabulary and position grid.
     public static func config(architecture: Architecture, width: Int, depth: Int, heads: Int = 4) -> ModelConfig {
         ModelConfig(architecture: architecture, width: width, depth: depth, heads: heads,
-                    vocabularySize: Tokenizer.vocabularySize, maxLength: TextEncoding.positions, actionCount: 1)
+                    vocabularySize: Tokenizer.vocabularySize, maxLength: TextEncoding.positions, actionCount: 1,
+                    gridColumns: TextEncoding.columns)
     }
 
     public init(config: ModelConfig, seed: UInt64) {
@@ -115,7 +116,7 @@ public final class TextPolicyNetwork {
         self.config = config
         var layout = ParameterLayout()
         switch config.architecture {
-        case .mlp: encoder = MLPEncoder(config: config, layout: &layout)
+        case .mlp, .conv: encoder = MLPEncoder(config: config, layout: &layout)
         case .transformer: encoder = TransformerEncoder(config: config, layout: &layout)
         }
         let c = encoder.outputWidth

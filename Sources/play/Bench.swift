@@ -102,7 +102,7 @@ struct Bench: ParsableCommand {
         let c = config.width, a = config.actionCount
         let heads = Double(a * c + a + c + 1)
         switch config.architecture {
-        case .mlp:
+        case .mlp, .conv:  // the benchmark networks are the dense MLP and the transformer
             let first = Double((config.denseFeatures ?? 0) * c + c)
             let hidden = Double((config.depth - 1) * (c * c + c))
             return 6 * (first + hidden + heads) * Double(batch)

@@ -18,7 +18,7 @@ protocol TrainingOptionDefaults {
 ///     var config = TrainingConfig(games: ids)
 ///     model.apply(to: &config)
 struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
-    @Option(help: "Network family: mlp or transformer.")
+    @Option(help: "Network family: mlp, conv (the MLP plus 3x3 convolutions over the board, pooled) or transformer.")
     var arch: Architecture = .mlp
 
     @Option(help: "Hidden width (MLP units; Transformer d_model).")

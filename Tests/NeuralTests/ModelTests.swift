@@ -7,6 +7,9 @@ import Testing
     static let tinyMLP = ModelConfig(architecture: .mlp, width: 8, depth: 2, vocabularySize: 5, maxLength: 4, actionCount: 3)
     static let tinyDenseMLP = ModelConfig(architecture: .mlp, width: 8, depth: 3, vocabularySize: 1, maxLength: 1,
                                           denseFeatures: 6, actionCount: 4)
+    /// The conv family on a 2 x 2 grid: positions 0 ... 3 are lines 0 and 1.
+    static let tinyConv = ModelConfig(architecture: .conv, width: 8, depth: 2, vocabularySize: 5, maxLength: 4, actionCount: 3,
+                                      gridColumns: 2)
     static let tinyTransformer = ModelConfig(architecture: .transformer, width: 8, depth: 2, heads: 2, feedForwardMultiple: 2,
                                              vocabularySize: 5, maxLength: 4, actionCount: 3)
 
@@ -27,7 +30,7 @@ import Testing
                               advantages: [0.9, -0.6, 1.3, -0.4], returns: [0.5, -1.0, 0.2, 0.8])
     }
 
-    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyTransformer])
+    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyTransformer])
     func wholeNetworkGradient(config: ModelConfig) {
         let network = PolicyValueNetwork(config: config, seed: 7)
         // A larger policy head than the default init makes every gradient term visible.
@@ -86,6 +89,21 @@ import Testing
         #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
     }
 
+    @Test func convParameterCountIsTheMLPsPlusTheConvolutionalPath() {
+        let (t, v, h, d, a) = (16, 96, 64, 3, 10)
+        let e = 8
+        let mlp = ModelConfig(architecture: .mlp, width: h, depth: d, vocabularySize: v, maxLength: t, actionCount: a)
+        var conv = mlp
+        conv.architecture = .conv
+        conv.gridColumns = 4
+        // Its own character embedding (V, D), two 3x3 layers (9D, D) + D, the pooled
+        // projection (2D, H).
+        let path = v * e + 2 * (9 * e * e + e) + 2 * e * h
+        #expect(PolicyValueNetwork(config: conv, seed: 0).parameterCount == PolicyValueNetwork(config: mlp, seed: 0).parameterCount + path)
+        conv.gridColumns = nil
+        #expect(conv.problem != nil, "the conv family without grid columns is refused")
+    }
+
     @Test func transformerParameterCountMatchesFormula() {
         let (t, v, c, d, f, a) = (16, 96, 32, 2, 128, 10)
         let config = ModelConfig(architecture: .transformer, width: c, depth: d, heads: 4, feedForwardMultiple: f / c,
@@ -134,16 +152,18 @@ import Testing
     func familiesSpanTenToTheFourToTenToTheSeven(architecture: Architecture) {
         // The lab's scaling range: a small and a large setting of the same family, with the
         // lab's vocabulary (97 tokens) and position grid (16 x 16 = 256).
-        let small = ModelConfig(architecture: architecture, width: 16, depth: 1, heads: 2, vocabularySize: 97, maxLength: 256, actionCount: 8)
-        let large = ModelConfig(architecture: architecture, width: architecture == .mlp ? 1536 : 512,
-                                depth: architecture == .mlp ? 4 : 3, heads: 8, vocabularySize: 97, maxLength: 256, actionCount: 8)
+        let small = ModelConfig(architecture: architecture, width: 16, depth: 1, heads: 2, vocabularySize: 97, maxLength: 256, actionCount: 8,
+                                gridColumns: 16)
+        let large = ModelConfig(architecture: architecture, width: architecture == .transformer ? 512 : 1536,
+                                depth: architecture == .transformer ? 3 : 4, heads: 8, vocabularySize: 97, maxLength: 256, actionCount: 8,
+                                gridColumns: 16)
         let smallCount = PolicyValueNetwork(config: small, seed: 0).parameterCount
         let largeCount = PolicyValueNetwork(config: large, seed: 0).parameterCount
         #expect(smallCount <= 20_000, "smallest \(architecture) has \(smallCount) parameters")
         #expect(largeCount >= 9_000_000, "largest \(architecture) has \(largeCount) parameters")
     }
 
-    @Test(arguments: [tinyMLP, tinyTransformer])
+    @Test(arguments: [tinyMLP, tinyConv, tinyTransformer])
     func sameSeedGivesBitIdenticalTraining(config: ModelConfig) {
         func train(seed: UInt64) -> [Float] {
             let network = PolicyValueNetwork(config: config, seed: seed)
@@ -161,7 +181,7 @@ import Testing
         #expect(first != other)
     }
 
-    @Test(arguments: [tinyMLP, tinyTransformer])
+    @Test(arguments: [tinyMLP, tinyConv, tinyTransformer])
     func fitsAFixedMapping(config: ModelConfig) {
         // Each sequence has one right action and one value. With advantage 1 and no
         // entropy term the policy loss is the cross-entropy of the right action.

@@ -23,6 +23,18 @@ public func linearForward(
                 1, inp, Int32(c), weight, Int32(oc), beta, out, Int32(oc))
 }
 
+/// out (N, OC) += inp (N, C) · weight (C, OC): a bias-free layer whose result adds into
+/// another's pre-activation. Its backward is `linearBackward` with no bias.
+public func linearAddForward(
+    out: UnsafeMutablePointer<Float>,      // (N, OC)
+    inp: UnsafePointer<Float>,             // (N, C)
+    weight: UnsafePointer<Float>,          // (C, OC)
+    rows n: Int, inFeatures c: Int, outFeatures oc: Int
+) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(oc), Int32(c),
+                1, inp, Int32(c), weight, Int32(oc), 1, out, Int32(oc))
+}
+
 /// Adds the gradients of `linearForward` into dinp, dweight and dbias.
 /// Pass nil for `dinp` when the input needs no gradient (the model's first layer on data).
 public func linearBackward(

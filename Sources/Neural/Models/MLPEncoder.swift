@@ -10,6 +10,8 @@ import FastMath
 ///     h0 = relu(x W0 + b0)                                (B, H)
 ///     h_i = relu(h_{i-1} W_i + b_i)                       (B, H), i = 1 ..< depth
 ///
+/// The conv family adds the pooled features of `LocalPatterns` into h0's pre-activation.
+///
 /// With `denseFeatures` set the first layer is an ordinary linear layer on dense
 /// inputs instead (the W1 benchmark's network).
 public final class MLPEncoder: FeatureEncoder {
@@ -20,6 +22,8 @@ public final class MLPEncoder: FeatureEncoder {
     private let inputWeight: ParameterView      // tokens: (T * D, H); dense: (F, H)
     private let inputBias: ParameterView        // (H)
     private let hidden: [(weight: ParameterView, bias: ParameterView)]  // (H, H), (H)
+    /// The conv family's convolutional path (nil for the plain MLP).
+    private let localPatterns: LocalPatterns?
 
     // Saved by forward for backward.
     private var input: EncoderInput = .dense(features: [], batch: 0)
@@ -52,6 +56,7 @@ public final class MLPEncoder: FeatureEncoder {
             inputWeight = layout.add("mlp.input.weight", shape: [config.maxLength * e, h], initializer: .uniform(bound: bound), decays: true)
             inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .constant(0), decays: false)
         }
+        localPatterns = config.architecture == .conv ? LocalPatterns(config: config, layout: &layout) : nil
         let bound = 1 / Float(h).squareRoot()
         hidden = (1..<max(config.depth, 1)).map { i in
             (layout.add("mlp.hidden\(i).weight", shape: [h, h], initializer: .uniform(bound: bound), decays: true),
@@ -94,6 +99,7 @@ public final class MLPEncoder: FeatureEncoder {
                     }
                 }
             }
+            localPatterns?.forward(batch, store: store, addingInto: pre0)
         case .dense(let features, _):
             guard let f = config.denseFeatures else { preconditionFailure("this MLP reads tokens, not dense features") }
             precondition(features.count == b * f, "dense input has \(features.count) values, expected \(b * f)")
@@ -149,6 +155,7 @@ public final class MLPEncoder: FeatureEncoder {
                     }
                 }
             }
+            localPatterns?.backward(dPre0: dPre, store: store)
             for (i, key) in pairKeys.enumerated() {
                 let position = key / v, token = key % v, d = dContributions + i * h
                 let embedding = table + token * e, dembedding = dtable + token * e

@@ -1,7 +1,11 @@
-/// The two model families the lab compares.
+/// The model families the lab compares.
 public enum Architecture: String, Sendable, Hashable, Codable, CaseIterable {
     /// Per-position token embeddings summed, then `depth` ReLU layers of `width` units.
     case mlp
+    /// The MLP plus a convolutional path: 3x3 convolutions over the character grid
+    /// (`LocalPatterns`), mean- and max-pooled, added to the MLP's first layer. Needs
+    /// `gridColumns`.
+    case conv
     /// A pre-LayerNorm Transformer encoder of `depth` blocks, mean-pooled.
     case transformer
 }
@@ -29,13 +33,18 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     /// MLP only: the width of the token embedding placed at each position before the first
     /// layer (nil: `defaultTokenEmbeddingWidth`).
     public var tokenEmbeddingWidth: Int?
+    /// Columns of the 2-D grid that position ids lay out (`position = line * gridColumns +
+    /// column`); the conv family's convolutions need it to find a cell's neighbours.
+    public var gridColumns: Int?
+    /// The conv family's 3x3 convolution layers (two: each pooled feature sees a 5x5 window).
+    public static let convolutionLayers = 2
 
     /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
     /// so the input layer (maxLength x this x width) stays small at every width.
     public var embeddingWidth: Int { tokenEmbeddingWidth ?? min(16, max(4, width / 8)) }
 
     public init(architecture: Architecture, width: Int, depth: Int, heads: Int = 4, feedForwardMultiple: Int = 4,
-                vocabularySize: Int, maxLength: Int, denseFeatures: Int? = nil, actionCount: Int) {
+                vocabularySize: Int, maxLength: Int, denseFeatures: Int? = nil, actionCount: Int, gridColumns: Int? = nil) {
         self.architecture = architecture
         self.width = width
         self.depth = depth
@@ -45,6 +54,7 @@ public struct ModelConfig: Sendable, Hashable, Codable {
         self.maxLength = maxLength
         self.denseFeatures = denseFeatures
         self.actionCount = actionCount
+        self.gridColumns = gridColumns
     }
 
     /// Why this config cannot be built, or nil if it can.
@@ -55,6 +65,12 @@ public struct ModelConfig: Sendable, Hashable, Codable {
         if maxLength < 1 { return "max length must be at least 1 (got \(maxLength))" }
         if actionCount < 1 { return "action count must be at least 1 (got \(actionCount))" }
         if embeddingWidth < 1 { return "token embedding width must be at least 1 (got \(embeddingWidth))" }
+        if architecture == .conv {
+            guard let columns = gridColumns, columns >= 1, maxLength % columns == 0 else {
+                return "the conv family needs grid columns that divide max length \(maxLength) (got \(gridColumns.map(String.init) ?? "none"))"
+            }
+            if denseFeatures != nil { return "the conv family reads tokens, not dense features" }
+        }
         if architecture == .transformer {
             if heads < 1 || width % heads != 0 { return "heads (\(heads)) must divide width (\(width))" }
             if denseFeatures != nil { return "the transformer reads tokens, not dense features" }

@@ -25,7 +25,7 @@ public final class PolicyValueNetwork {
         self.config = config
         var layout = ParameterLayout()
         switch config.architecture {
-        case .mlp: encoder = MLPEncoder(config: config, layout: &layout)
+        case .mlp, .conv: encoder = MLPEncoder(config: config, layout: &layout)
         case .transformer: encoder = TransformerEncoder(config: config, layout: &layout)
         }
         let c = encoder.outputWidth
