@@ -9,7 +9,7 @@ extension Trainer {
         let theirs = checkpoint.header.config
         guard theirs.model == config.model else {
             throw .mismatch("it holds a \(Self.shape(theirs)) network, this run builds a \(Self.shape(config)) one; "
-                                        + "pass the same --arch, --width, --depth and --heads")
+                                        + "pass the same --arch, --width, --depth, --heads and --conv-layers")
         }
         try initializeWeights(fromSerialized: checkpoint.network)
     }
@@ -28,9 +28,10 @@ extension Trainer {
         try? self.network.store.restore(.secondMoment, from: zeros)
     }
 
-    /// "mlp width 128 depth 2" (and the heads of a Transformer).
+    /// "mlp width 128 depth 2" (and the heads of a Transformer, the layers of a conv network).
     static func shape(_ config: TrainingConfig) -> String {
         "\(config.architecture.rawValue) width \(config.width) depth \(config.depth)"
             + (config.architecture == .transformer ? " heads \(config.heads)" : "")
+            + (config.architecture == .conv ? " conv layers \(config.convolutionLayers)" : "")
     }
 }

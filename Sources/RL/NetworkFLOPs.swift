@@ -44,7 +44,7 @@ public struct NetworkFLOPs: Sendable, Hashable {
             if config.architecture == .conv {
                 // The convolutional path: per character cell and layer a (9D, D) product, then
                 // the pooled (2D) features times (2D, H).
-                let convolutions: Double = Double(ModelConfig.convolutionLayers) * 18 * t * d * d
+                let convolutions: Double = Double(config.convolutionDepth) * 18 * t * d * d
                 let projection: Double = 4 * d * c
                 encoder += convolutions + projection
             }

@@ -105,10 +105,13 @@ public final class TextPolicyNetwork {
     private let dQueries = FloatBuffer(), dKeys = FloatBuffer(), dHidden = FloatBuffer(), dPre = FloatBuffer(), dFeatures = FloatBuffer()
 
     /// A model config for this network: the shared vocabulary and position grid.
-    public static func config(architecture: Architecture, width: Int, depth: Int, heads: Int = 4) -> ModelConfig {
-        ModelConfig(architecture: architecture, width: width, depth: depth, heads: heads,
-                    vocabularySize: Tokenizer.vocabularySize, maxLength: TextEncoding.positions, actionCount: 1,
-                    gridColumns: TextEncoding.columns)
+    public static func config(architecture: Architecture, width: Int, depth: Int, heads: Int = 4,
+                              convolutionLayers: Int = ModelConfig.defaultConvolutionLayers) -> ModelConfig {
+        var config = ModelConfig(architecture: architecture, width: width, depth: depth, heads: heads,
+                                 vocabularySize: Tokenizer.vocabularySize, maxLength: TextEncoding.positions, actionCount: 1,
+                                 gridColumns: TextEncoding.columns)
+        if architecture == .conv { config.convolutionLayers = convolutionLayers }
+        return config
     }
 
     public init(config: ModelConfig, seed: UInt64) {

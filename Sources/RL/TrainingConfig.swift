@@ -9,6 +9,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var width = 128
     public var depth = 2
     public var heads = 4
+    /// The conv family's 3x3 convolution layers (ignored by the other families).
+    public var convolutionLayers = ModelConfig.defaultConvolutionLayers
     public var algorithm: RL.Algorithm = .ppo
     public var seed: UInt64 = 1
     /// Games played side by side; every step evaluates all their movers in one network call.
@@ -54,7 +56,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public init(games: [String]) { self.games = games }
 
     /// The network this config trains.
-    public var model: ModelConfig { TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads) }
+    public var model: ModelConfig {
+        TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads, convolutionLayers: convolutionLayers)
+    }
 
     /// Why the config cannot be trained, or nil.
     public var problem: String? {
@@ -94,7 +98,7 @@ public enum GameSampling: String, Codable, Sendable, CaseIterable {
 
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
-        case games, architecture, width, depth, heads, algorithm, seed, environments, decisionsPerUpdate, epochs,
+        case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
              checkpointEvery, gameSampling
@@ -112,6 +116,7 @@ extension TrainingConfig {
         try read(.width, into: &width)
         try read(.depth, into: &depth)
         try read(.heads, into: &heads)
+        try read(.convolutionLayers, into: &convolutionLayers)
         try read(.algorithm, into: &algorithm)
         try read(.seed, into: &seed)
         try read(.environments, into: &environments)

@@ -30,6 +30,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Attention heads (Transformer).")
     var heads: Int = 4
 
+    @Option(help: "3x3 convolution layers of the conv family (each pooled feature sees a (2N+1)x(2N+1) window).")
+    var convLayers: Int = ModelConfig.defaultConvolutionLayers
+
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
 
@@ -66,6 +69,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.width = width
         config.depth = depth
         config.heads = heads
+        config.convolutionLayers = convLayers
         config.algorithm = algo
         config.learningRate = learningRate
         config.environments = envs

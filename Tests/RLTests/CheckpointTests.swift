@@ -9,8 +9,9 @@ import Neural
 @Suite struct CheckpointTests {
     let games = "tic-tac-toe,maze-7x7"
 
-    func config() -> TrainingConfig {
+    func config(_ architecture: Architecture = .mlp) -> TrainingConfig {
         var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
+        config.architecture = architecture
         config.width = 16
         config.depth = 1
         config.environments = 8
@@ -22,12 +23,13 @@ import Neural
         return config
     }
 
-    @Test func aResumedRunEndsExactlyLikeAnUninterruptedOne() throws {
+    @Test(arguments: [Architecture.mlp, .conv])
+    func aResumedRunEndsExactlyLikeAnUninterruptedOne(architecture: Architecture) throws {
         let list = try GameCatalog.registry.games(games)
-        let straight = try Trainer(config: config(), games: list)
+        let straight = try Trainer(config: config(architecture), games: list)
         for _ in 0..<5 { _ = try straight.runUpdate() }
 
-        let first = try Trainer(config: config(), games: list)
+        let first = try Trainer(config: config(architecture), games: list)
         for _ in 0..<2 { _ = try first.runUpdate() }
         #expect(first.isCheckpointBoundary)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-checkpoint-\(UUID().uuidString)")

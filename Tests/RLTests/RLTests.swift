@@ -12,6 +12,8 @@ import Testing
         config.width = 48
         config.randomOpeningPlies = 3
         config.entropyCoefficient = 0.02
+        config.architecture = .conv
+        config.convolutionLayers = 3
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
 
@@ -21,6 +23,11 @@ import Testing
         object.removeValue(forKey: "entropyCoefficient")
         let older = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(older.randomOpeningPlies == 0 && older.entropyCoefficient == 0.01 && older.width == 48)
+        #expect(older.model.convolutionDepth == 3)
+        // ... and before the conv family's layer count was a choice: it was 2.
+        object.removeValue(forKey: "convolutionLayers")
+        let fixedLayers = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(fixedLayers.model.convolutionDepth == 2)
         // ... and before games were sampled per decision: they were drawn per episode.
         #expect(config.gameSampling == .decisions)
         object.removeValue(forKey: "gameSampling")

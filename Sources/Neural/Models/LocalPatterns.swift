@@ -14,9 +14,8 @@
 ///     pre0 += p Wp                                              (B, H)   into the MLP's first layer
 ///
 /// Cells without a character (past a line's end, below the last line) count as zeros.
-/// `layers` is `ModelConfig.convolutionLayers`.
+/// There are `ModelConfig.convolutionDepth` layers (2 by default: a 5x5 window).
 final class LocalPatterns {
-    static var layers: Int { ModelConfig.convolutionLayers }
 
     let config: ModelConfig
     private let embedding: ParameterView                               // (V, D)
@@ -47,7 +46,7 @@ final class LocalPatterns {
         self.columns = columns
         let d = config.embeddingWidth
         embedding = layout.add("conv.token_embedding", shape: [config.vocabularySize, d], initializer: .uniform(bound: 1), decays: false)
-        convolutions = (0..<Self.layers).map { l in
+        convolutions = (0..<config.convolutionDepth).map { l in
             let fanIn = 9 * d
             let bound = 1 / Float(fanIn).squareRoot()
             return (layout.add("conv.layer\(l + 1).weight", shape: [fanIn, d], initializer: .uniform(bound: bound), decays: true),
@@ -55,9 +54,9 @@ final class LocalPatterns {
         }
         projection = layout.add("conv.pool.weight", shape: [2 * d, config.width], initializer: .uniform(bound: 1 / Float(2 * d).squareRoot()),
                                 decays: true)
-        cols = (0..<Self.layers).map { _ in FloatBuffer() }
-        preActivations = (0..<Self.layers).map { _ in FloatBuffer() }
-        activations = (0..<Self.layers).map { _ in FloatBuffer() }
+        cols = (0..<config.convolutionDepth).map { _ in FloatBuffer() }
+        preActivations = (0..<config.convolutionDepth).map { _ in FloatBuffer() }
+        activations = (0..<config.convolutionDepth).map { _ in FloatBuffer() }
     }
 
     /// Adds the pooled pattern features of `batch`, projected, into `pre0` (B, H).
@@ -106,7 +105,7 @@ final class LocalPatterns {
         }
         let dx0 = reserved(dInputs, n * d)
         neighbours.withUnsafeBufferPointer { table in
-            for l in stride(from: Self.layers - 1, through: 0, by: -1) {
+            for l in stride(from: convolutions.count - 1, through: 0, by: -1) {
                 dPre.update(repeating: 0, count: n * d)
                 reluBackward(din: dPre, dout: dAct, inp: preActivations[l].pointer, count: n * d)
                 // The layer's input gradient goes to the previous activation, or for the

@@ -36,8 +36,12 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     /// Columns of the 2-D grid that position ids lay out (`position = line * gridColumns +
     /// column`); the conv family's convolutions need it to find a cell's neighbours.
     public var gridColumns: Int?
-    /// The conv family's 3x3 convolution layers (two: each pooled feature sees a 5x5 window).
-    public static let convolutionLayers = 2
+    /// The conv family's 3x3 convolution layers (nil: `defaultConvolutionLayers`). With L
+    /// layers each pooled feature sees a (2L + 1) x (2L + 1) window.
+    public var convolutionLayers: Int?
+    public static let defaultConvolutionLayers = 2
+    /// The conv family's layer count in use.
+    public var convolutionDepth: Int { convolutionLayers ?? Self.defaultConvolutionLayers }
 
     /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
     /// so the input layer (maxLength x this x width) stays small at every width.
@@ -70,6 +74,7 @@ public struct ModelConfig: Sendable, Hashable, Codable {
                 return "the conv family needs grid columns that divide max length \(maxLength) (got \(gridColumns.map(String.init) ?? "none"))"
             }
             if denseFeatures != nil { return "the conv family reads tokens, not dense features" }
+            if convolutionDepth < 1 { return "the conv family needs at least 1 convolution layer (got \(convolutionDepth))" }
         }
         if architecture == .transformer {
             if heads < 1 || width % heads != 0 { return "heads (\(heads)) must divide width (\(width))" }
