@@ -69,8 +69,12 @@ public func gridConvolutionForward(
 
 /// Adds the gradients of `gridConvolutionForward` into dinp (if given), dweight and dbias;
 /// `dcols` (N, 9C) is scratch.
+///
+/// dinp is a gather, not a scatter: row s is tap k of row r exactly when r is tap 8 - k
+/// of s (the opposite offset), so dinp[s] = sum over k of dcols[neighbours[s, 8 - k], k],
+/// which writes each row once and needs no zeroed buffer of column gradients.
 public func gridConvolutionBackward(
-    dinp: UnsafeMutablePointer<Float>?,       // (N, C)   += scatter of dout · weightᵀ
+    dinp: UnsafeMutablePointer<Float>?,       // (N, C)   += the taps' share of dout · weightᵀ
     dweight: UnsafeMutablePointer<Float>,     // (9C, OC) += colsᵀ · dout
     dbias: UnsafeMutablePointer<Float>,       // (OC)     += sum over rows of dout
     dcols: UnsafeMutablePointer<Float>,       // (N, 9C)  scratch
@@ -80,15 +84,18 @@ public func gridConvolutionBackward(
     weight: UnsafePointer<Float>,             // (9C, OC)
     rows n: Int, inChannels c: Int, outChannels oc: Int
 ) {
-    if dinp != nil { dcols.update(repeating: 0, count: n * 9 * c) }
-    linearBackward(dinp: dinp == nil ? nil : dcols, dweight: dweight, dbias: dbias, dout: dout, inp: cols, weight: weight,
+    linearBackward(dinp: nil, dweight: dweight, dbias: dbias, dout: dout, inp: cols, weight: weight,
                    rows: n, inFeatures: 9 * c, outFeatures: oc)
     guard let dinp else { return }
-    for r in 0..<n {
+    // dcols = dout · weightᵀ, written (beta 0), then gathered tap by tap.
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(9 * c), Int32(oc),
+                1, dout, Int32(oc), weight, Int32(oc), 0, dcols, Int32(9 * c))
+    for s in 0..<n {
+        let target = dinp + s * c
         for k in 0..<9 {
-            let source = Int(neighbours[r * 9 + k])
-            if source < 0 { continue }
-            let d = dcols + (r * 9 + k) * c, target = dinp + source * c
+            let r = Int(neighbours[s * 9 + (8 - k)])
+            if r < 0 { continue }
+            let d = dcols + (r * 9 + k) * c
             for j in 0..<c { target[j] += d[j] }
         }
     }
