@@ -16,6 +16,16 @@ import Neural
         #expect(flops.backward == 2 * 3968 && flops.training == 3 * 3968)
     }
 
+    @Test func convAddsItsConvolutionsAndPoolProjectionToTheMLPsCount() {
+        // The MLP above (3968) plus, with D = 4 channels: per layer and cell a (9D, D)
+        // product 2*10*36*4 = 2880, two layers 5760; the pooled (2D) features times (2D, H)
+        // 2*8*16 = 256. Three layers add one more 2880.
+        let config = TextPolicyNetwork.config(architecture: .conv, width: 16, depth: 2)
+        #expect(NetworkFLOPs(config: config, tokens: 10, actions: 3).forward == 3968 + 5760 + 256)
+        let deeper = TextPolicyNetwork.config(architecture: .conv, width: 16, depth: 2, convolutionLayers: 3)
+        #expect(NetworkFLOPs(config: deeper, tokens: 10, actions: 3).forward == 3968 + 3 * 2880 + 256)
+    }
+
     @Test func transformerMatchesAHandCount() {
         // Width 8, feed-forward 32, one block, T = 5, A = 2:
         //   qkv 2*5*8*24 = 1920, proj 2*5*8*8 = 640, fc1 2*5*8*32 = 2560, fc2 2560,
