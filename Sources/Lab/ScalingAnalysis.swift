@@ -94,23 +94,35 @@ public struct ScalingAnalysis: Sendable {
         }
     }
 
-    /// MLP against Transformer exponents: for each variable (and game count) where both
-    /// have a fit, whether their intervals overlap.
+    /// Two families' exponents: for each variable (and game count) where both have a fit,
+    /// whether their intervals overlap.
     public struct Comparison: Sendable {
         public var variable: String
         /// "" for a sweep with one game count, else ", N games".
         public var games: String
-        public var mlp: Interval
-        public var transformer: Interval
-        public var overlap: Bool { max(mlp.lower, transformer.lower) <= min(mlp.upper, transformer.upper) }
+        /// The two families, in `Architecture.allCases` order (mlp, conv, transformer).
+        public var first: Architecture, second: Architecture
+        public var firstExponent: Interval, secondExponent: Interval
+        public var overlap: Bool {
+            max(firstExponent.lower, secondExponent.lower) <= min(firstExponent.upper, secondExponent.upper)
+        }
     }
 
+    /// Every pair of families with fits of the same variable and game count.
     public static func comparisons(_ fits: [ExperimentFigures.ScalingFit]) -> [Comparison] {
         var result: [Comparison] = []
-        for fit in fits where fit.series.hasPrefix("mlp") {
-            let suffix = String(fit.series.dropFirst("mlp".count))
-            guard let other = fits.first(where: { $0.variable == fit.variable && $0.series == "transformer" + suffix }) else { continue }
-            result.append(Comparison(variable: fit.variable, games: suffix, mlp: fit.exponent, transformer: other.exponent))
+        let families = Architecture.allCases
+        for (i, first) in families.enumerated() {
+            for second in families[(i + 1)...] {
+                for fit in fits where fit.series.hasPrefix(first.rawValue) {
+                    let suffix = String(fit.series.dropFirst(first.rawValue.count))
+                    // "mlp" must not claim a series of another family that starts with it.
+                    guard suffix.isEmpty || suffix.hasPrefix(",") else { continue }
+                    guard let other = fits.first(where: { $0.variable == fit.variable && $0.series == second.rawValue + suffix }) else { continue }
+                    result.append(Comparison(variable: fit.variable, games: suffix, first: first, second: second,
+                                             firstExponent: fit.exponent, secondExponent: other.exponent))
+                }
+            }
         }
         return result
     }
@@ -140,7 +152,8 @@ public struct ScalingAnalysis: Sendable {
         let comparisons = ScalingAnalysis.comparisons(fits)
         if !comparisons.isEmpty { lines.append("") }
         for c in comparisons {
-            lines.append("α vs \(c.variable)\(c.games): MLP \(c.mlp.formatted()), Transformer \(c.transformer.formatted()): "
+            lines.append("α vs \(c.variable)\(c.games): \(c.first.rawValue) \(c.firstExponent.formatted()), "
+                         + "\(c.second.rawValue) \(c.secondExponent.formatted()): "
                          + (c.overlap ? "the intervals overlap (no evidence the exponents differ)" : "the intervals do not overlap (the exponents differ)"))
         }
         return lines.joined(separator: "\n")

@@ -263,6 +263,13 @@ import Testing
         #expect(comparisons.count == 2)
         #expect(comparisons[0].variable == "parameters" && comparisons[0].overlap)
         #expect(comparisons[1].variable == "compute" && !comparisons[1].overlap)
+        #expect(comparisons.allSatisfy { $0.first == .mlp && $0.second == .transformer })
+
+        // With the conv family too, every pair is compared, per game count.
+        let three = fits + [fit("conv", "compute", 0.15, 0.35), fit("conv, 2 games", "compute", 0.4, 0.5)]
+        let pairs = ScalingAnalysis.comparisons(three).map { "\($0.first.rawValue)-\($0.second.rawValue) \($0.variable)\($0.games) \($0.overlap)" }
+        #expect(pairs == ["mlp-conv compute true", "mlp-conv compute, 2 games false", "mlp-transformer parameters true",
+                          "mlp-transformer compute false", "conv-transformer compute true"])
     }
 
     @Test func aPowerLawInTheRunsIsRecovered() throws {
