@@ -204,4 +204,57 @@ import Testing
             #expect(abs(out.values[s] - targets.returns[s]) < 0.05)
         }
     }
+
+    /// What the conv family is for: a pattern learned in some places is recognised in others.
+    /// Boards of 4 lines x 8 columns of '.' (token 0) hold one 'a' (1) and one 'b' (2); the
+    /// label is whether 'b' sits right of 'a'. Trained with 'a' in columns 0-3 only, tested
+    /// with 'a' in columns 4-6, where the MLP's position-specific first layer has seen no
+    /// 'a'. (Measured with these seeds: conv 0.955 of the held-out boards right, MLP 0.44,
+    /// chance 0.5.)
+    @Test func theConvFamilyRecognisesAPatternInPlacesItWasNotTrainedOn() {
+        let (lines, columns) = (4, 8)
+        func boards(count: Int, columns range: ClosedRange<Int>, seed: UInt64) -> (EncoderInput, [Int32]) {
+            var rng = SeededGenerator(seed: seed)
+            var sequences: [[Int32]] = [], labels: [Int32] = []
+            for i in 0..<count {
+                var board = [Int32](repeating: 0, count: lines * columns)
+                let line = Int(rng.next() % UInt64(lines))
+                let column = range.lowerBound + Int(rng.next() % UInt64(range.count))
+                let a = line * columns + column
+                board[a] = 1
+                let adjacent = i % 2 == 0
+                var b = a + 1
+                if !adjacent {
+                    // Anywhere else on the board but right of 'a'.
+                    repeat { b = Int(rng.next() % UInt64(lines * columns)) } while b == a || b == a + 1
+                }
+                board[b] = 2
+                sequences.append(board)
+                labels.append(adjacent ? 1 : 0)
+            }
+            return (.tokens(TokenBatch(sequences: sequences, length: lines * columns)), labels)
+        }
+        func heldOutAccuracy(_ architecture: Architecture) -> Double {
+            let config = ModelConfig(architecture: architecture, width: 32, depth: 1, vocabularySize: 3, maxLength: lines * columns,
+                                     actionCount: 2, gridColumns: columns)
+            let network = PolicyValueNetwork(config: config, seed: 21)
+            let objective = PolicyGradientObjective(valueCoefficient: 0, entropyCoefficient: 0)
+            let (train, labels) = boards(count: 128, columns: 0...3, seed: 22)
+            let targets = PolicyGradientTargets(actions: labels, advantages: [Float](repeating: 1, count: labels.count),
+                                                returns: [Float](repeating: 0, count: labels.count))
+            var adam = AdamW(learningRate: 1e-2)
+            for _ in 0..<300 {
+                network.store.zeroGradients()
+                objective.lossAndGradients(network, input: train, targets: targets)
+                adam.update(network.store)
+            }
+            let (test, truth) = boards(count: 200, columns: 4...6, seed: 23)
+            let out = network.forward(test)
+            let correct = (0..<truth.count).filter { s in (out.logits[2 * s + 1] > out.logits[2 * s] ? 1 : 0) == truth[s] }.count
+            return Double(correct) / Double(truth.count)
+        }
+        let conv = heldOutAccuracy(.conv), mlp = heldOutAccuracy(.mlp)
+        #expect(conv >= 0.9, "conv: \(conv) of the held-out boards right")
+        #expect(conv >= mlp + 0.2, "conv \(conv) against mlp \(mlp) on the held-out places")
+    }
 }
