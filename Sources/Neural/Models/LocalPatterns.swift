@@ -9,18 +9,18 @@
 /// is one cell, so "wall above the agent" becomes one feature) and mean-pooling how often.
 ///
 ///     x0[cell] = E'[character at cell]                          (N, D)   character cells only
-///     x_l = relu(conv3x3(x_{l-1}) + b_l)                        (N, C)   l = 1 ... layers
-///     p = [mean over the example's cells of x_L, max of x_L]    (B, 2C)
+///     x_l = relu(conv3x3(x_{l-1}) + b_l)                        (N, D)   l = 1 ... L
+///     p = [mean over the example's cells of x_L, max of x_L]    (B, 2D)
 ///     pre0 += p Wp                                              (B, H)   into the MLP's first layer
 ///
-/// Cells without a character (past a line's end, below the last line) count as zeros.
-/// There are `ModelConfig.convolutionDepth` layers (2 by default: a 5x5 window).
+/// Every layer has D channels, the MLP's token embedding width (`ModelConfig.embeddingWidth`:
+/// width / 8 within 4...16), so the path grows with the model's width. Cells without a character (past a line's end, below the last line) count as zeros.
+/// There are L = `ModelConfig.convolutionDepth` layers (2 by default: a 5x5 window).
 final class LocalPatterns {
-
     let config: ModelConfig
     private let embedding: ParameterView                               // (V, D)
-    private let convolutions: [(weight: ParameterView, bias: ParameterView)]  // (9 C_in, C), (C)
-    private let projection: ParameterView                              // (2C, H)
+    private let convolutions: [(weight: ParameterView, bias: ParameterView)]  // (9D, D), (D)
+    private let projection: ParameterView                              // (2D, H)
     private let columns: Int
     var channels: Int { config.embeddingWidth }
 
@@ -31,12 +31,12 @@ final class LocalPatterns {
     private var cellOf: [Int32] = []                  // (N)
     private var neighbours: [Int32] = []              // (N, 9)
     private var scratch: [Int32] = []                 // (cells), all -1 between calls
-    private var argmax: [Int32] = []                  // (B, C)
+    private var argmax: [Int32] = []                  // (B, D)
     private let inputs = FloatBuffer()                // (N, D) x0
-    private let cols: [FloatBuffer]                   // layers x (N, 9 C_in)
-    private let preActivations: [FloatBuffer]         // layers x (N, C)
-    private let activations: [FloatBuffer]            // layers x (N, C)
-    private let pooled = FloatBuffer()                // (B, 2C)
+    private let cols: [FloatBuffer]                   // L x (N, 9D)
+    private let preActivations: [FloatBuffer]         // L x (N, D)
+    private let activations: [FloatBuffer]            // L x (N, D)
+    private let pooled = FloatBuffer()                // (B, 2D)
     private let dPooled = FloatBuffer(), dActivation = FloatBuffer(), dPreActivation = FloatBuffer(), dCols = FloatBuffer()
     private let dInputs = FloatBuffer()                // (N, D) scratch
 
