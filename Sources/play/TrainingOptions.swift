@@ -57,6 +57,12 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
 
+    @Option(help: "Discount of future rewards, in [0, 1].")
+    var gamma: Float = 0.99
+
+    @Option(help: "GAE's lambda, in [0, 1] (1: Monte Carlo returns less the value; REINFORCE always uses 1).")
+    var lambda: Float = 0.95
+
     @Option(help: "Threads sharing each gradient step (the same seed and thread count give the same run).")
     var threads: Int = 2
 
@@ -78,6 +84,8 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.randomOpeningPlies = openingPlies
         config.gameSampling = gameSampling
         config.entropyCoefficient = entropy
+        config.gamma = gamma
+        config.lambda = lambda
         config.threads = threads
         config.hideGameID = hideGameID
     }

@@ -84,6 +84,20 @@ import Games
         #expect(throws: (any Error).self) { _ = try Train.parse(["--envs", "0"]) }
     }
 
+    @Test func modelAndReturnOptionsReachTheConfig() throws {
+        let config = try Train.parse(["--games", "maze-7x7", "--arch", "conv", "--conv-layers", "3", "--gamma", "0.9",
+                                      "--lambda", "1"]).config()
+        #expect(config.architecture == .conv && config.model.convolutionDepth == 3)
+        #expect(config.gamma == 0.9 && config.lambda == 1)
+        // Out of range: refused with the allowed range.
+        #expect {
+            _ = try Train.parse(["--games", "maze-7x7", "--lambda", "1.5"])
+        } throws: { error in Train.message(for: error).contains("[0, 1]") }
+        #expect {
+            _ = try Train.parse(["--games", "maze-7x7", "--arch", "conv", "--conv-layers", "0"])
+        } throws: { error in Train.message(for: error).contains("at least 1 convolution layer") }
+    }
+
     @Test func aShortRunWritesItsLogAndCheckpointsAndResumes() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-train-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
