@@ -30,7 +30,7 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     public var denseFeatures: Int?
     /// Number of logits of the fixed policy head.
     public var actionCount: Int
-    /// MLP only: the width of the token embedding placed at each position before the first
+    /// MLP and conv: the width of the token embedding placed at each position before the first
     /// layer (nil: `defaultTokenEmbeddingWidth`).
     public var tokenEmbeddingWidth: Int?
     /// Columns of the 2-D grid that position ids lay out (`position = line * gridColumns +
