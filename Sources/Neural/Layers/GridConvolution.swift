@@ -1,4 +1,5 @@
 import CBLAS
+import FastMath
 
 // A 3x3 convolution over the cells of a character grid that hold a character, and the
 // pooling that turns its per-cell features into one vector per example.
@@ -96,7 +97,7 @@ public func gridConvolutionBackward(
             let r = Int(neighbours[s * 9 + (8 - k)])
             if r < 0 { continue }
             let d = dcols + (r * 9 + k) * c
-            for j in 0..<c { target[j] += d[j] }
+            simdAxpy(c, 1, d, target)
         }
     }
 }
@@ -145,7 +146,7 @@ public func segmentMeanMaxPoolBackward(
         let scale = 1 / Float(end - first)
         for r in first..<end {
             let d = din + r * c
-            for j in 0..<c { d[j] += dmean[j] * scale }
+            simdAxpy(c, scale, dmean, d)
         }
         for j in 0..<c { din[Int(index[j]) * c + j] += dmax[j] }
     }
