@@ -129,7 +129,7 @@ public final class TrainingSession {
             self.seconds = now
             try log?.write(TrainEvent(update: report.update, decisions: report.decisions, games: report.gamesFinished, seconds: now,
                                       decisionsPerSecond: Double(report.decisions) / max(now, 1e-9), statistics: report.statistics,
-                                      returns: meanReturns(report)))
+                                      returns: meanReturns(report), entropies: entropies(report)))
             if let checkpoint, trainer.isCheckpointBoundary {
                 try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: checkpoint)
             }
@@ -161,6 +161,7 @@ public final class TrainingSession {
             var event = EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score)
             event.seconds = seconds
             if !resumed { event.gameDecisions = learnedPerGame[index] }
+            event.advantageSpread = trainer.updater.advantageVariances.map { $0[index].squareRoot() }
             try log?.write(event)
         }
         let evaluation = Measurement(decisions: decisions, seconds: seconds, scores: scores)
@@ -180,6 +181,15 @@ public final class TrainingSession {
             returns[trainer.games[game].id] = results.reduce(0, +) / Double(results.count)
         }
         return returns
+    }
+
+    /// The report's per-game policy entropies, by game id (games with decisions only).
+    private func entropies(_ report: Trainer.Report) -> [String: Double] {
+        var entropies: [String: Double] = [:]
+        for (game, entropy) in report.entropyPerGame.enumerated() {
+            if let entropy { entropies[trainer.games[game].id] = entropy }
+        }
+        return entropies
     }
 
     /// The learning curve of evaluated game `game` (an index into the trainer's games):

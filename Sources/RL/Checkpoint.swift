@@ -37,6 +37,9 @@ public struct Checkpoint: Sendable {
         public var decisionsPerGame: [Double]?
         /// How many games of each game those means count (at most 16).
         public var endedPerGame: [Int]?
+        /// The update's running advantage variances per game (`PolicyGradientUpdate.advantageVariances`);
+        /// nil before the first update, with `AdvantageScaling.batch`, and in older checkpoints.
+        public var advantageVariances: [Double]?
         /// A weights-only checkpoint (`weightsOnly()`): for playing and analysis, not for resuming.
         public var weightsOnly: Bool?
     }

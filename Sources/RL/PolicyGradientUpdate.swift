@@ -16,8 +16,9 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
 
 /// The policy-gradient update, top to bottom (in the spirit of CleanRL's ppo.py):
 ///
-/// 1. Advantages are normalised per game (mean 0, std 1 within the batch), so games whose
-///    returns vary more do not dominate the gradient.
+/// 1. Advantages are scaled per game (the batch mean subtracted, divided by the game's
+///    running spread; `AdvantageScaling`), so games whose returns vary more do not
+///    dominate the gradient.
 /// 2. For each epoch, the decisions are shuffled and split into minibatches; each one
 ///    runs the network, the log-softmax over each state's legal actions, and the loss
 ///
@@ -38,26 +39,66 @@ public final class PolicyGradientUpdate {
         optimizer = AdamW(learningRate: config.learningRate, weightDecay: 0)
     }
 
-    /// Per-game normalised advantages of `decisions`.
+    /// How fast the running advantage variance of `AdvantageScaling.running` forgets: each
+    /// update keeps this share of it (a memory of about 100 updates, 200k decisions).
+    public static let advantageVarianceDecay = 0.99
+    /// The running variance before a game's first update: returns lie in [-1, 1], so 1 is
+    /// the widest spread a game's advantages can have, and a game starts by being scaled
+    /// down rather than up.
+    public static let initialAdvantageVariance = 1.0
+
+    /// Per game, the running variance of `AdvantageScaling.running` (nil before the first
+    /// update and for `batch`); saved in checkpoints, so a resumed run scales alike.
+    public var advantageVariances: [Double]?
+
+    /// Per-game normalised advantages of `decisions`: mean 0 and standard deviation 1 per
+    /// game within this batch (`AdvantageScaling.batch`).
     public static func normalisedAdvantages(_ decisions: [Decision], games: Int) -> [Float] {
+        let moments = batchMoments(decisions, games: games)
+        return scaled(decisions, mean: moments.mean, spread: moments.variance.map { $0.squareRoot() })
+    }
+
+    /// Per-game advantages of `decisions` minus the game's batch mean, divided by its
+    /// running spread or by `floor`, whichever is larger (`AdvantageScaling.running`);
+    /// `variances` (one per game, nil to start at `initialAdvantageVariance`) first takes in
+    /// this batch's variances.
+    public static func runningScaledAdvantages(_ decisions: [Decision], games: Int, floor: Double,
+                                               variances: inout [Double]?) -> [Float] {
+        let moments = batchMoments(decisions, games: games)
+        var running = variances ?? [Double](repeating: initialAdvantageVariance, count: games)
+        for game in 0..<games where moments.count[game] > 1 {
+            running[game] = advantageVarianceDecay * running[game] + (1 - advantageVarianceDecay) * moments.variance[game]
+        }
+        variances = running
+        return scaled(decisions, mean: moments.mean, spread: running.map { max($0.squareRoot(), floor) })
+    }
+
+    /// Each game's count, mean and (population) variance of advantages in `decisions`.
+    private static func batchMoments(_ decisions: [Decision], games: Int) -> (count: [Double], mean: [Double], variance: [Double]) {
         var sum = [Double](repeating: 0, count: games), squares = sum, counts = sum
         for d in decisions {
             sum[d.game] += Double(d.advantage)
             squares[d.game] += Double(d.advantage) * Double(d.advantage)
             counts[d.game] += 1
         }
-        return decisions.map { d in
-            let n = counts[d.game], mean = sum[d.game] / n
-            let variance = max(squares[d.game] / n - mean * mean, 0)
-            return Float((Double(d.advantage) - mean) / (variance.squareRoot() + 1e-8))
-        }
+        let mean = (0..<games).map { counts[$0] > 0 ? sum[$0] / counts[$0] : 0 }
+        let variance = (0..<games).map { counts[$0] > 0 ? max(squares[$0] / counts[$0] - mean[$0] * mean[$0], 0) : 0 }
+        return (counts, mean, variance)
+    }
+
+    private static func scaled(_ decisions: [Decision], mean: [Double], spread: [Double]) -> [Float] {
+        decisions.map { d in Float((Double(d.advantage) - mean[d.game]) / (spread[d.game] + 1e-8)) }
     }
 
     /// Updates `network` on `decisions` with the learning rate `learningRate`.
     public func update(_ network: TextPolicyNetwork, on decisions: [Decision], games: Int, learningRate: Float,
                        rng: inout SeededGenerator) throws(EncodingError) -> UpdateStatistics {
         optimizer.learningRate = learningRate
-        let advantages = PolicyGradientUpdate.normalisedAdvantages(decisions, games: games)
+        let advantages = switch config.advantageScaling {
+        case .batch: PolicyGradientUpdate.normalisedAdvantages(decisions, games: games)
+        case .running: PolicyGradientUpdate.runningScaledAdvantages(decisions, games: games, floor: config.advantageFloor,
+                                                                           variances: &advantageVariances)
+        }
         let ppo = config.algorithm == .ppo
         let epochs = ppo ? config.epochs : 1, minibatches = ppo ? min(config.minibatches, decisions.count) : 1
         var statistics = UpdateStatistics(decisions: decisions.count, learningRate: learningRate)

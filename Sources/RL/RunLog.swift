@@ -60,9 +60,11 @@ public struct TrainEvent: Codable, Sendable {
     /// Mean learner return per game over the results since the last event (tasks; games
     /// against random or the pool).
     public var returns: [String: Double]
+    /// Per game, the policy's entropy on this update's decisions (`Trainer.Report.entropyPerGame`).
+    public var entropies: [String: Double]?
 
     public init(update: Int, decisions: Int, games: Int, seconds: Double, decisionsPerSecond: Double,
-                statistics: UpdateStatistics, returns: [String: Double]) {
+                statistics: UpdateStatistics, returns: [String: Double], entropies: [String: Double]? = nil) {
         self.update = update
         self.decisions = decisions
         self.games = games
@@ -70,6 +72,7 @@ public struct TrainEvent: Codable, Sendable {
         self.decisionsPerSecond = decisionsPerSecond
         self.statistics = statistics
         self.returns = returns
+        self.entropies = entropies
     }
 }
 
@@ -86,6 +89,9 @@ public struct EvalEvent: Codable, Sendable {
     /// Decisions learned from in this game so far (periodic evaluations; a joint run's
     /// share of this game, the x axis of a transfer curve).
     public var gameDecisions: Int?
+    /// The game's running advantage spread at the time (`AdvantageScaling.running`): what
+    /// its advantages are divided by. Small for a game whose batches rarely hold a reward.
+    public var advantageSpread: Double?
 
     public init(update: Int, decisions: Int, score: GameScore) {
         self.update = update

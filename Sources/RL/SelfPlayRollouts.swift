@@ -1,3 +1,4 @@
+import Dispatch
 import FastMath
 #if canImport(Glibc)
 import Glibc
@@ -62,7 +63,10 @@ public final class SelfPlayRollouts {
     }
 
     enum Opponent { case none, pool, random }
-    private var slots: [Slot] = []
+    private(set) var slots: [Slot] = []
+    /// The rollout threads' own state (`step`); made at the first step with more than one.
+    private var lanes: [RolloutLane] = []
+    private var lanesAreStale = true
 
     /// Decisions of finished trajectories, ready for an update.
     public var finished: [Decision] = []
@@ -164,67 +168,69 @@ public final class SelfPlayRollouts {
     }
 
     /// Plays one move in every game: the learner's with `network`, the pool's with `opponent`.
+    ///
+    /// The slots are split into `config.threads` contiguous lanes that play at the same
+    /// time, each with its own batch, network copies and generator (seeded from `rng` at
+    /// every step, so a run depends on the thread count but not on timing; one lane uses
+    /// `rng` itself). Games that end are then finished one by one in slot order, on this
+    /// thread, because they share the game sampling's counts and `rng`.
     public func step(network: TextPolicyNetwork, opponent: TextPolicyNetwork?) throws(EncodingError) {
-        var learnerSlots: [Int] = [], poolSlots: [Int] = []
-        for (index, slot) in slots.enumerated() {
-            let game = games[slot.game]
-            let mover = game.currentPlayer(in: slot.state)
-            if slot.learner[mover] || (slot.opponent == .pool && opponent == nil) {
-                learnerSlots.append(index)
-            } else if slot.opponent == .random {
-                let actions = game.legalActionIDs(in: slot.state)
-                game.play(actions[Int(rng.next() % UInt64(actions.count))], in: &slots[index].state)
-            } else {
-                poolSlots.append(index)
+        let laneCount = max(1, min(config.threads, slots.count))
+        if laneCount == 1 {
+            var lane = RolloutLane(learner: network, opponent: opponent, rng: rng, builder: builder)
+            try slots.withUnsafeMutableBufferPointer { buffer throws(EncodingError) in
+                try lane.play(buffer, 0..<buffer.count, games: games, config: config)
+            }
+            rng = lane.rng
+            builder = lane.builder
+            decisions += lane.decisions
+        } else {
+            prepareLanes(laneCount, network: network, opponent: opponent)
+            let seeds = (0..<laneCount).map { _ in rng.next() }
+            for (index, seed) in seeds.enumerated() { lanes[index].rng = SeededGenerator(seed: seed) }
+            let count = slots.count, games = self.games, config = self.config
+            slots.withUnsafeMutableBufferPointer { slotBuffer in
+                lanes.withUnsafeMutableBufferPointer { laneBuffer in
+                    let shared = UnsafeStep(slots: slotBuffer, lanes: laneBuffer)
+                    DispatchQueue.concurrentPerform(iterations: laneCount) { index in
+                        shared.play(index, (index * count / laneCount)..<((index + 1) * count / laneCount), games: games, config: config)
+                    }
+                }
+            }
+            for lane in lanes.prefix(laneCount) {
+                if let error = lane.error { throw error }
+                decisions += lane.decisions
             }
         }
-        try move(learnerSlots, with: network, learning: true)
-        if let opponent { try move(poolSlots, with: opponent, learning: false) }
         for index in slots.indices { finishIfOver(index, poolAvailable: opponent != nil) }
     }
 
-    /// Chooses and plays a move in each of `slotIndices` with one forward pass.
-    private func move(_ slotIndices: [Int], with network: TextPolicyNetwork, learning: Bool) throws(EncodingError) {
-        guard !slotIndices.isEmpty else { return }
-        var observations: [EncodedObservation] = [], actionTexts: [[String]] = [], actionIDs: [[Int]] = []
-        for index in slotIndices {
-            let slot = slots[index]
-            let game = games[slot.game]
-            observations.append(try EncodedObservation(game.observation(of: slot.state, showingID: !config.hideGameID)))
-            let ids = game.legalActionIDs(in: slot.state)
-            actionIDs.append(ids)
-            actionTexts.append(ids.map { game.actionText($0, in: slot.state, notation: .mover) })
-        }
-        let batch = try builder.batch(observations, actions: actionTexts)
-        let output = network.forward(batch)
-        for (row, index) in slotIndices.enumerated() {
-            let start = Int(batch.offsets[row]), end = Int(batch.offsets[row + 1])
-            let (choice, logp) = sample(output.logits + start, count: end - start)
-            let game = games[slots[index].game]
-            let mover = game.currentPlayer(in: slots[index].state)
-            if learning {
-                slots[index].trajectories[mover].append(Decision(
-                    observation: observations[row], actions: actionTexts[row], chosen: Int32(choice), logp: logp,
-                    value: output.values[row], game: slots[index].game))
-                decisions += 1
-            }
-            game.play(actionIDs[row][choice], in: &slots[index].state)
-        }
-    }
+    /// Tells the rollouts that the learner's or the opponent's parameters changed (after an
+    /// update), so the lanes' network copies are refreshed before the next step.
+    public func networksChanged() { lanesAreStale = true }
 
-    /// A draw from the softmax of `count` logits, and its log-probability.
-    private func sample(_ logits: UnsafePointer<Float>, count: Int) -> (Int, Float) {
-        var maxLogit = -Float.infinity
-        for i in 0..<count { maxLogit = max(maxLogit, logits[i]) }
-        var total: Float = 0
-        for i in 0..<count { total += fastExp(logits[i] - maxLogit) }
-        var threshold = rng.nextUnitFloat() * total
-        var choice = count - 1
-        for i in 0..<count {
-            threshold -= fastExp(logits[i] - maxLogit)
-            if threshold <= 0 { choice = i; break }
+    /// Makes `count` lanes: the first plays with `network` and `opponent` themselves, the
+    /// others with copies, refreshed when the networks changed since the last step.
+    private func prepareLanes(_ count: Int, network: TextPolicyNetwork, opponent: TextPolicyNetwork?) {
+        if lanes.count != count {
+            lanes = (0..<count).map { index in
+                RolloutLane(learner: index == 0 ? network : TextPolicyNetwork(config: network.config, seed: 0),
+                            opponent: index == 0 ? opponent : opponent.map { TextPolicyNetwork(config: $0.config, seed: 0) },
+                            rng: rng, builder: PolicyBatchBuilder())
+            }
+            lanesAreStale = true
         }
-        return (choice, logits[choice] - maxLogit - logf(total))
+        lanes[0].learner = network
+        lanes[0].opponent = opponent
+        guard lanesAreStale else { return }
+        for index in 1..<count {
+            lanes[index].learner.store.parameters.update(from: network.store.parameters, count: network.store.count)
+            if let opponent {
+                if lanes[index].opponent == nil { lanes[index].opponent = TextPolicyNetwork(config: opponent.config, seed: 0) }
+                lanes[index].opponent!.store.parameters.update(from: opponent.store.parameters, count: opponent.store.count)
+            }
+        }
+        lanesAreStale = false
     }
 
     /// If slot `index`'s game is over: rewards, advantages, results, and a new game.
@@ -276,5 +282,99 @@ public final class SelfPlayRollouts {
     public func takeFinished() -> [Decision] {
         defer { finished.removeAll(keepingCapacity: true) }
         return finished
+    }
+}
+
+/// One rollout thread's share of a step: its networks (the learner's and the pool
+/// opponent's, or copies of them), a batch builder, a generator, and what it counted.
+struct RolloutLane {
+    var learner: TextPolicyNetwork
+    var opponent: TextPolicyNetwork?
+    var rng: SeededGenerator
+    var builder: PolicyBatchBuilder
+    var decisions = 0
+    var error: EncodingError?
+
+    /// Plays one move in each game of `range`: uniformly random moves for random
+    /// opponents, then one forward pass for the learner's moves and one for the pool's.
+    mutating func play(_ slots: UnsafeMutableBufferPointer<SelfPlayRollouts.Slot>, _ range: Range<Int>, games: [AnyGame],
+                       config: TrainingConfig) throws(EncodingError) {
+        decisions = 0
+        var learnerSlots: [Int] = [], poolSlots: [Int] = []
+        for index in range {
+            let game = games[slots[index].game]
+            let mover = game.currentPlayer(in: slots[index].state)
+            if slots[index].learner[mover] || (slots[index].opponent == .pool && opponent == nil) {
+                learnerSlots.append(index)
+            } else if slots[index].opponent == .random {
+                let actions = game.legalActionIDs(in: slots[index].state)
+                game.play(actions[Int(rng.next() % UInt64(actions.count))], in: &slots[index].state)
+            } else {
+                poolSlots.append(index)
+            }
+        }
+        try move(slots, learnerSlots, with: learner, learning: true, games: games, config: config)
+        if let opponent { try move(slots, poolSlots, with: opponent, learning: false, games: games, config: config) }
+    }
+
+    /// Chooses and plays a move in each of `slotIndices` with one forward pass.
+    private mutating func move(_ slots: UnsafeMutableBufferPointer<SelfPlayRollouts.Slot>, _ slotIndices: [Int],
+                               with network: TextPolicyNetwork, learning: Bool, games: [AnyGame],
+                               config: TrainingConfig) throws(EncodingError) {
+        guard !slotIndices.isEmpty else { return }
+        var observations: [EncodedObservation] = [], actionTexts: [[String]] = [], actionIDs: [[Int]] = []
+        for index in slotIndices {
+            let game = games[slots[index].game]
+            observations.append(try EncodedObservation(game.observation(of: slots[index].state, showingID: !config.hideGameID)))
+            let ids = game.legalActionIDs(in: slots[index].state)
+            actionIDs.append(ids)
+            actionTexts.append(ids.map { game.actionText($0, in: slots[index].state, notation: .mover) })
+        }
+        let batch = try builder.batch(observations, actions: actionTexts)
+        let output = network.forward(batch)
+        for (row, index) in slotIndices.enumerated() {
+            let start = Int(batch.offsets[row]), end = Int(batch.offsets[row + 1])
+            let (choice, logp) = sample(output.logits + start, count: end - start)
+            let game = games[slots[index].game]
+            let mover = game.currentPlayer(in: slots[index].state)
+            if learning {
+                slots[index].trajectories[mover].append(Decision(
+                    observation: observations[row], actions: actionTexts[row], chosen: Int32(choice), logp: logp,
+                    value: output.values[row], game: slots[index].game))
+                decisions += 1
+            }
+            game.play(actionIDs[row][choice], in: &slots[index].state)
+        }
+    }
+
+    /// A draw from the softmax of `count` logits, and its log-probability.
+    private mutating func sample(_ logits: UnsafePointer<Float>, count: Int) -> (Int, Float) {
+        var maxLogit = -Float.infinity
+        for i in 0..<count { maxLogit = max(maxLogit, logits[i]) }
+        var total: Float = 0
+        for i in 0..<count { total += fastExp(logits[i] - maxLogit) }
+        var threshold = rng.nextUnitFloat() * total
+        var choice = count - 1
+        for i in 0..<count {
+            threshold -= fastExp(logits[i] - maxLogit)
+            if threshold <= 0 { choice = i; break }
+        }
+        return (choice, logits[choice] - maxLogit - logf(total))
+    }
+}
+
+/// A step's slots and lanes, handed to the rollout threads: lane `index` reads and writes
+/// only its own lane and its own range of slots, so no two threads touch the same element.
+private struct UnsafeStep: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<SelfPlayRollouts.Slot>
+    let lanes: UnsafeMutableBufferPointer<RolloutLane>
+
+    func play(_ index: Int, _ range: Range<Int>, games: [AnyGame], config: TrainingConfig) {
+        do throws(EncodingError) {
+            lanes[index].error = nil
+            try lanes[index].play(slots, range, games: games, config: config)
+        } catch {
+            lanes[index].error = error
+        }
     }
 }

@@ -59,6 +59,11 @@ public final class Trainer {
         public var results: [[Double]]
         /// Decisions this update learned from, per game (a joint run's share of each game).
         public var learnedPerGame: [Int] = []
+        /// Per game, the mean of -log pi(chosen action) over this update's decisions: an
+        /// unbiased estimate of the policy's entropy on the states it met (nil for a game
+        /// without decisions). It shows whether one game's policy collapses while the
+        /// batch's mean entropy, dominated by the others, does not.
+        public var entropyPerGame: [Double?] = []
     }
 
     /// Gathers at least `config.decisionsPerUpdate` decisions and updates on them.
@@ -75,7 +80,12 @@ public final class Trainer {
             while rollouts.finished.count < config.decisionsPerUpdate { try rollouts.step(network: network, opponent: against) }
             let batch = rollouts.takeFinished()
             var learnedPerGame = [Int](repeating: 0, count: games.count)
-            for decision in batch { learnedPerGame[decision.game] += 1 }
+            var surprise = [Double](repeating: 0, count: games.count)
+            for decision in batch {
+                learnedPerGame[decision.game] += 1
+                surprise[decision.game] -= Double(decision.logp)
+            }
+            let entropyPerGame = games.indices.map { learnedPerGame[$0] > 0 ? surprise[$0] / Double(learnedPerGame[$0]) : nil }
             let statistics = try updater.update(network, on: batch, games: games.count,
                                                 learningRate: learningRate ?? config.learningRate, rng: &rng)
             updates += 1
@@ -89,9 +99,11 @@ public final class Trainer {
                 try? opponent.store.restore(.parameters, from: pool[index])
                 opponentIndex = index
             }
+            rollouts.networksChanged()
 
             return Report(update: updates, statistics: statistics, decisions: rollouts.decisions,
-                          gamesFinished: rollouts.gamesFinished, results: rollouts.takeResults(), learnedPerGame: learnedPerGame)
+                          gamesFinished: rollouts.gamesFinished, results: rollouts.takeResults(), learnedPerGame: learnedPerGame,
+                          entropyPerGame: entropyPerGame)
         } catch {
             throw .unreadableGame("a game", error.description)
         }
@@ -110,7 +122,7 @@ extension Trainer {
                                  gamesFinished: rollouts.gamesFinished, elapsedSeconds: earlierSeconds + elapsedSeconds,
                                  trainerGenerator: rng, rolloutGenerator: rollouts.rng, optimizer: updater.optimizer,
                                  opponent: opponentIndex, decisionsPerGame: rollouts.decisionsPerGame,
-                                 endedPerGame: rollouts.endedPerGame),
+                                 endedPerGame: rollouts.endedPerGame, advantageVariances: updater.advantageVariances),
                    network: network.store.serialized(), pool: pool)
     }
 
@@ -153,6 +165,12 @@ extension Trainer {
             }
             rollouts.decisionsPerGame = lengths
             rollouts.endedPerGame = ended
+        }
+        if let variances = header.advantageVariances {
+            guard variances.count == games.count, variances.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw .checkpoint(.mismatch("its advantage variances are \(variances.count) values (some negative or not finite), the run trains \(games.count) games"))
+            }
+            updater.advantageVariances = variances
         }
     }
 }

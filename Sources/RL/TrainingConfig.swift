@@ -47,6 +47,11 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var poolSize = 8
     /// How a slot that starts a new game chooses it (see `GameSampling`).
     public var gameSampling: GameSampling = .decisions
+    /// What each game's advantages are divided by before the loss (see `AdvantageScaling`).
+    public var advantageScaling: AdvantageScaling = .running
+    /// `AdvantageScaling.running` divides by at least this, so a game whose advantages are
+    /// mostly the value function's noise is not scaled up past 1 / floor.
+    public var advantageFloor = 1.0
     /// Threads that share each gradient step (data parallel; the same seed and thread
     /// count give the same run).
     public var threads = 2
@@ -72,6 +77,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         if !(0...1).contains(selfPlayShare) || !(0...1).contains(randomOpponentShare) {
             return "self-play and random-opponent shares must lie in [0, 1]"
         }
+        if !(advantageFloor >= 0 && advantageFloor.isFinite) { return "the advantage floor must be 0 or more (got \(advantageFloor))" }
         if randomOpeningPlies < 0 { return "random opening plies must be at least 0 (got \(randomOpeningPlies))" }
         if snapshotEvery < 1 || poolSize < 1 { return "snapshot interval and pool size must be at least 1" }
         if !(1...64).contains(threads) { return "threads must be between 1 and 64 (got \(threads))" }
@@ -96,12 +102,31 @@ public enum GameSampling: String, Codable, Sendable, CaseIterable {
     case episodes
 }
 
+/// What each game's advantages are divided by, after subtracting the game's batch mean,
+/// so that games whose returns vary more do not dominate the gradient.
+///
+/// A joint run's batch holds about 80 decisions of each of 25 games (2,048 per update):
+/// for a grid task that is two or three 32-step pieces of episodes, and most batches hold
+/// no success at all. Their advantages are then only the value function's own errors, and
+/// dividing them by their own spread (`batch`) turns that noise into a policy gradient as
+/// strong as a board game's real signal.
+public enum AdvantageScaling: String, Codable, Sendable, CaseIterable {
+    /// The game's running spread: the square root of an exponential moving average, over
+    /// updates, of the variance of its advantages within each batch (decay
+    /// `PolicyGradientUpdate.advantageVarianceDecay`, starting at 1, the spread of returns
+    /// in [-1, 1] at its widest). A batch without a success is then scaled like the
+    /// batches that had one.
+    case running
+    /// The game's spread within this batch (mean 0, standard deviation 1 per game and batch).
+    case batch
+}
+
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
         case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
-             checkpointEvery, gameSampling
+             checkpointEvery, gameSampling, advantageScaling, advantageFloor
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
@@ -137,6 +162,9 @@ extension TrainingConfig {
         randomOpeningPlies = try c.decodeIfPresent(Int.self, forKey: .randomOpeningPlies) ?? 0
         // Files from before game sampling had a choice drew games per episode.
         gameSampling = try c.decodeIfPresent(GameSampling.self, forKey: .gameSampling) ?? .episodes
+        // Files from before advantage scaling had a choice used each batch's own spread.
+        advantageScaling = try c.decodeIfPresent(AdvantageScaling.self, forKey: .advantageScaling) ?? .batch
+        try read(.advantageFloor, into: &advantageFloor)
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)
         try read(.threads, into: &threads)

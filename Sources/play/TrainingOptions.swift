@@ -54,6 +54,12 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "How new games are drawn: 'decisions' gives every game the same share of the learner's moves, 'episodes' the same share of games (long games then get most of the data).")
     var gameSampling: GameSampling = .decisions
 
+    @Option(help: "What each game's advantages are divided by: 'running' its spread over recent updates, 'batch' its spread in this batch (which blows a task's value noise up to full strength when the batch holds no success).")
+    var advantageScaling: AdvantageScaling = .running
+
+    @Option(help: "'running' scaling divides each game's advantages by at least this (1: never scale a game's advantages up; 0: always to a spread of 1).")
+    var advantageFloor: Double = 1
+
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
 
@@ -83,6 +89,8 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.randomOpponentShare = randomOpponents
         config.randomOpeningPlies = openingPlies
         config.gameSampling = gameSampling
+        config.advantageScaling = advantageScaling
+        config.advantageFloor = advantageFloor
         config.entropyCoefficient = entropy
         config.gamma = gamma
         config.lambda = lambda
@@ -94,3 +102,4 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
 extension Architecture: ExpressibleByArgument {}
 extension RL.Algorithm: ExpressibleByArgument {}
 extension GameSampling: ExpressibleByArgument {}
+extension AdvantageScaling: ExpressibleByArgument {}

@@ -47,7 +47,7 @@ import Lab
             case .flag: []
             case .integer: ["2"]
             case .number: ["0.5"]
-            case .text: [name == "game-sampling" ? "episodes" : "ppo"]
+            case .text: [["game-sampling": "episodes", "advantage-scaling": "batch"][name] ?? "ppo"]
             }
             #expect(throws: Never.self, "\(name)") { _ = try Train.parse(["--\(name)"] + value) }
         }
