@@ -54,8 +54,9 @@ public struct SweepPlan: Sendable, Hashable {
     /// `play train` options a plan's `train` object may set, with the kind of value each takes.
     public static let trainOptions: [String: TrainOption.Kind] = [
         "algo": .text, "learning-rate": .number, "envs": .integer, "decisions-per-update": .integer,
-        "random-opponents": .number, "opening-plies": .integer, "game-sampling": .text, "advantage-scaling": .text, "advantage-floor": .number, "entropy": .number,
-        "gamma": .number, "lambda": .number, "conv-layers": .integer, "hide-game-id": .flag,
+        "random-opponents": .number, "opening-plies": .integer, "game-sampling": .text, "advantage-scaling": .text,
+        "advantage-floor": .number, "entropy": .number, "gamma": .number, "lambda": .number, "conv-layers": .integer,
+        "hide-game-id": .flag,
         "eval-every": .number, "eval-quick": .integer, "stop-score": .number, "eval-games": .integer,
         "eval-mcts": .integer, "checkpoint-every": .integer, "blas-threads": .integer,
     ]

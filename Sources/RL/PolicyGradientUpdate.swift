@@ -17,8 +17,8 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
 /// The policy-gradient update, top to bottom (in the spirit of CleanRL's ppo.py):
 ///
 /// 1. Advantages are scaled per game (the batch mean subtracted, divided by the game's
-///    running spread; `AdvantageScaling`), so games whose returns vary more do not
-///    dominate the gradient.
+///    running spread or a floor; `AdvantageScaling`), so games whose returns vary more do
+///    not dominate the gradient.
 /// 2. For each epoch, the decisions are shuffled and split into minibatches; each one
 ///    runs the network, the log-softmax over each state's legal actions, and the loss
 ///

@@ -168,7 +168,7 @@ extension Trainer {
         }
         if let variances = header.advantageVariances {
             guard variances.count == games.count, variances.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                throw .checkpoint(.mismatch("its advantage variances are \(variances.count) values (some negative or not finite), the run trains \(games.count) games"))
+                throw .checkpoint(.mismatch("it has \(variances.count) advantage variances (each must be finite and at least 0) for a run of \(games.count) games"))
             }
             updater.advantageVariances = variances
         }

@@ -114,8 +114,11 @@ public enum AdvantageScaling: String, Codable, Sendable, CaseIterable {
     /// The game's running spread: the square root of an exponential moving average, over
     /// updates, of the variance of its advantages within each batch (decay
     /// `PolicyGradientUpdate.advantageVarianceDecay`, starting at 1, the spread of returns
-    /// in [-1, 1] at its widest). A batch without a success is then scaled like the
-    /// batches that had one.
+    /// in [-1, 1] at its widest), or `TrainingConfig.advantageFloor`, whichever is larger.
+    /// A batch without a success is then scaled like the batches that had one, and the
+    /// floor keeps a game whose batches hardly ever hold a reward from being scaled up
+    /// until its noise is as loud as a board game's signal (with the default floor of 1
+    /// no game is scaled up at all).
     case running
     /// The game's spread within this batch (mean 0, standard deviation 1 per game and batch).
     case batch

@@ -33,6 +33,12 @@ import Testing
         object.removeValue(forKey: "gameSampling")
         let oldest = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(oldest.gameSampling == .episodes)
+        // ... and before advantages were scaled by a running spread: each batch's own.
+        #expect(config.advantageScaling == .running && config.advantageFloor == 1)
+        object.removeValue(forKey: "advantageScaling")
+        object.removeValue(forKey: "advantageFloor")
+        let batchScaled = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(batchScaled.advantageScaling == .batch)
 
         // A file without games is not a config.
         object.removeValue(forKey: "games")

@@ -202,6 +202,9 @@ import Neural
         var config = TrainingConfig(games: ["tic-tac-toe"])
         config.environments = 0
         #expect(throws: TrainingError.self) { _ = try Trainer(config: config, games: [try GameCatalog.registry.game("tic-tac-toe")]) }
+        config.environments = 8
+        config.advantageFloor = -1
+        #expect(config.problem?.contains("advantage floor") == true)
         // A board wider than the network's 16 columns cannot be read.
         let wide = KInARow(id: "wide", rows: 2, columns: 20, k: 3)
         #expect {
