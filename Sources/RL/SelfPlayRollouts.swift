@@ -177,7 +177,9 @@ public final class SelfPlayRollouts {
     public func step(network: TextPolicyNetwork, opponent: TextPolicyNetwork?) throws(EncodingError) {
         let laneCount = max(1, min(config.threads, slots.count))
         if laneCount == 1 {
+            // The builder moves into the lane and back, so its cache is never copied.
             var lane = RolloutLane(learner: network, opponent: opponent, rng: rng, builder: builder)
+            builder = PolicyBatchBuilder()
             try slots.withUnsafeMutableBufferPointer { buffer throws(EncodingError) in
                 try lane.play(buffer, 0..<buffer.count, games: games, config: config)
             }
@@ -222,6 +224,7 @@ public final class SelfPlayRollouts {
         }
         lanes[0].learner = network
         lanes[0].opponent = opponent
+        for index in lanes.indices { lanes[index].playsPool = opponent != nil }
         guard lanesAreStale else { return }
         for index in 1..<count {
             lanes[index].learner.store.parameters.update(from: network.store.parameters, count: network.store.count)
@@ -289,7 +292,11 @@ public final class SelfPlayRollouts {
 /// opponent's, or copies of them), a batch builder, a generator, and what it counted.
 struct RolloutLane {
     var learner: TextPolicyNetwork
+    /// The pool opponent (or this lane's copy of it), used while `playsPool`.
     var opponent: TextPolicyNetwork?
+    /// Whether this step has a pool opponent; without one the learner plays the pool's
+    /// seats too (a copy may outlive the step that needed it).
+    var playsPool = true
     var rng: SeededGenerator
     var builder: PolicyBatchBuilder
     var decisions = 0
@@ -300,6 +307,7 @@ struct RolloutLane {
     mutating func play(_ slots: UnsafeMutableBufferPointer<SelfPlayRollouts.Slot>, _ range: Range<Int>, games: [AnyGame],
                        config: TrainingConfig) throws(EncodingError) {
         decisions = 0
+        let opponent = playsPool ? self.opponent : nil
         var learnerSlots: [Int] = [], poolSlots: [Int] = []
         for index in range {
             let game = games[slots[index].game]

@@ -107,13 +107,33 @@ import Neural
 
     /// The rollout threads play with copies of the networks; after every update the copies
     /// must hold the new parameters, so every move's recorded log-probability is the
-    /// learner's own.
+    /// learner's own. Stepped without a pool opponent, every lane lets the learner play
+    /// the pool's seats too (no lane keeps using an old copy of the opponent).
     @Test func rolloutThreadsPlayWithTheCurrentNetwork() throws {
-        let (trainer, _) = try shortRun(seed: 6, threads: 2)
+        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
+        config.width = 16
+        config.depth = 1
+        config.environments = 32
+        config.decisionsPerUpdate = 256
+        config.snapshotEvery = 1
+        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
+        for _ in 0..<3 { _ = try trainer.runUpdate() }
+        #expect(!trainer.pool.isEmpty, "the lanes have made copies of a pool opponent")
         var builder = PolicyBatchBuilder()
-        for _ in 0..<3 {
+        var poolSeatMoves = 0
+        for _ in 0..<5 {
+            // Pool games in the second lane whose pool seat is to move.
+            poolSeatMoves += trainer.rollouts.slots.suffix(16).filter { slot in
+                slot.opponent == .pool && !slot.learner[trainer.games[slot.game].currentPlayer(in: slot.state)]
+            }.count
             let before = trainer.rollouts.slots.map { $0.trajectories.map(\.count) }
+            let learnerMoves = trainer.rollouts.slots.filter { slot in
+                let mover = trainer.games[slot.game].currentPlayer(in: slot.state)
+                return slot.learner[mover] || slot.opponent == .pool
+            }.count
+            let decisionsBefore = trainer.rollouts.decisions
             try trainer.rollouts.step(network: trainer.network, opponent: nil)
+            #expect(trainer.rollouts.decisions - decisionsBefore == learnerMoves)
             var checked = 0
             for (slot, counts) in zip(trainer.rollouts.slots, before) {
                 for (trajectory, count) in zip(slot.trajectories, counts) where trajectory.count == count + 1 {
@@ -129,6 +149,7 @@ import Neural
             }
             #expect(checked > 0)
         }
+        #expect(poolSeatMoves > 0, "the second lane played some of the pool's moves")
     }
 
     /// The per-game entropy estimate (mean -log pi of the chosen actions) of an untrained,
