@@ -16,9 +16,9 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
 
 /// The policy-gradient update, top to bottom (in the spirit of CleanRL's ppo.py):
 ///
-/// 1. Advantages are scaled per game (the batch mean subtracted, divided by the game's
-///    running spread or a floor; `AdvantageScaling`), so games whose returns vary more do
-///    not dominate the gradient.
+/// 1. Advantages are scaled per game: the batch mean subtracted, then divided by the
+///    larger of the game's running spread and a floor (`AdvantageScaling`; with the
+///    default floor of 1 they are only centred, as every game's returns lie in [-1, 1]).
 /// 2. For each epoch, the decisions are shuffled and split into minibatches; each one
 ///    runs the network, the log-softmax over each state's legal actions, and the loss
 ///
@@ -42,9 +42,9 @@ public final class PolicyGradientUpdate {
     /// How fast the running advantage variance of `AdvantageScaling.running` forgets: each
     /// update keeps this share of it (a memory of about 100 updates, 200k decisions).
     public static let advantageVarianceDecay = 0.99
-    /// The running variance before a game's first update: returns lie in [-1, 1], so 1 is
-    /// the widest spread a game's advantages can have, and a game starts by being scaled
-    /// down rather than up.
+    /// The running variance before a game's first update: returns lie in [-1, 1], so a
+    /// spread of 1 is about as wide as a game's advantages get, and a game starts by being
+    /// scaled down rather than up.
     public static let initialAdvantageVariance = 1.0
 
     /// Per game, the running variance of `AdvantageScaling.running` (nil before the first

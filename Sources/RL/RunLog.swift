@@ -89,8 +89,9 @@ public struct EvalEvent: Codable, Sendable {
     /// Decisions learned from in this game so far (periodic evaluations; a joint run's
     /// share of this game, the x axis of a transfer curve).
     public var gameDecisions: Int?
-    /// The game's running advantage spread at the time (`AdvantageScaling.running`): what
-    /// its advantages are divided by. Small for a game whose batches rarely hold a reward.
+    /// The game's running advantage spread at the time (`AdvantageScaling.running`); its
+    /// advantages are divided by the larger of this and the floor. Small for a game whose
+    /// batches rarely hold a reward.
     public var advantageSpread: Double?
 
     public init(update: Int, decisions: Int, score: GameScore) {

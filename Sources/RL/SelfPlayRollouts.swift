@@ -30,8 +30,9 @@ public struct Decision: Sendable {
 
 /// Many games played side by side by the current network, for training.
 ///
-/// - Every step evaluates every game whose mover is the learner in one network call, and
-///   every game whose mover is a pool opponent in another.
+/// - Every step evaluates the games whose mover is the learner in one network call per
+///   rollout lane (`config.threads` lanes), and those whose mover is a pool opponent in
+///   another.
 /// - When a slot starts a new game it draws one by `config.gameSampling`: by default so
 ///   that every game gets the same share of the learner's decisions (`decisionsPerGame`).
 /// - Two-player games: with probability `randomOpponentShare` the network plays one side
@@ -180,12 +181,14 @@ public final class SelfPlayRollouts {
             // The builder moves into the lane and back, so its cache is never copied.
             var lane = RolloutLane(learner: network, opponent: opponent, rng: rng, builder: builder)
             builder = PolicyBatchBuilder()
+            defer {
+                rng = lane.rng
+                builder = lane.builder
+                decisions += lane.decisions
+            }
             try slots.withUnsafeMutableBufferPointer { buffer throws(EncodingError) in
                 try lane.play(buffer, 0..<buffer.count, games: games, config: config)
             }
-            rng = lane.rng
-            builder = lane.builder
-            decisions += lane.decisions
         } else {
             prepareLanes(laneCount, network: network, opponent: opponent)
             let seeds = (0..<laneCount).map { _ in rng.next() }
@@ -199,16 +202,18 @@ public final class SelfPlayRollouts {
                     }
                 }
             }
-            for lane in lanes.prefix(laneCount) {
-                if let error = lane.error { throw error }
-                decisions += lane.decisions
-            }
+            // Every lane's moves were played, so all are counted before an error is passed
+            // on (after one the run stops: games in play are left as they are).
+            for lane in lanes.prefix(laneCount) { decisions += lane.decisions }
+            if let error = lanes.prefix(laneCount).compactMap(\.error).first { throw error }
         }
         for index in slots.indices { finishIfOver(index, poolAvailable: opponent != nil) }
     }
 
     /// Tells the rollouts that the learner's or the opponent's parameters changed (after an
-    /// update), so the lanes' network copies are refreshed before the next step.
+    /// update), so the lanes' network copies are refreshed before the next step. A caller
+    /// of `step` that changes either network must call it: the copies are not compared
+    /// with the originals at every step, which would copy both networks 200 times a second.
     public func networksChanged() { lanesAreStale = true }
 
     /// Makes `count` lanes: the first plays with `network` and `opponent` themselves, the
@@ -225,6 +230,8 @@ public final class SelfPlayRollouts {
         lanes[0].learner = network
         lanes[0].opponent = opponent
         for index in lanes.indices { lanes[index].playsPool = opponent != nil }
+        // A lane that lacks an opponent copy gets one now, even without an update.
+        if opponent != nil && lanes.dropFirst().contains(where: { $0.opponent == nil }) { lanesAreStale = true }
         guard lanesAreStale else { return }
         for index in 1..<count {
             lanes[index].learner.store.parameters.update(from: network.store.parameters, count: network.store.count)

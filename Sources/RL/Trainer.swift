@@ -60,7 +60,8 @@ public final class Trainer {
         /// Decisions this update learned from, per game (a joint run's share of each game).
         public var learnedPerGame: [Int] = []
         /// Per game, the mean of -log pi(chosen action) over this update's decisions: an
-        /// unbiased estimate of the policy's entropy on the states it met (nil for a game
+        /// estimate of the policy's entropy on the states it met (unbiased but for moves of
+        /// games that spanned an update, made by the policy before it; nil for a game
         /// without decisions). It shows whether one game's policy collapses while the
         /// batch's mean entropy, dominated by the others, does not.
         public var entropyPerGame: [Double?] = []

@@ -13,7 +13,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var convolutionLayers = ModelConfig.defaultConvolutionLayers
     public var algorithm: RL.Algorithm = .ppo
     public var seed: UInt64 = 1
-    /// Games played side by side; every step evaluates all their movers in one network call.
+    /// Games played side by side; every step evaluates their learner movers in one network
+    /// call per rollout lane (see `threads`).
     public var environments = 64
     /// Decisions (learner moves) gathered before each update.
     public var decisionsPerUpdate = 2048
@@ -50,10 +51,12 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// What each game's advantages are divided by before the loss (see `AdvantageScaling`).
     public var advantageScaling: AdvantageScaling = .running
     /// `AdvantageScaling.running` divides by at least this, so a game whose advantages are
-    /// mostly the value function's noise is not scaled up past 1 / floor.
+    /// mostly the value function's noise is not scaled up past 1 / floor (the default 1:
+    /// advantages are centred, never scaled up; 0: scaled to a running spread of 1).
     public var advantageFloor = 1.0
-    /// Threads that share each gradient step (data parallel; the same seed and thread
-    /// count give the same run).
+    /// Threads that share each gradient step (data parallel) and rollout lanes that step
+    /// the games in play (`SelfPlayRollouts.step`); the same seed and thread count give the
+    /// same run, another thread count another one.
     public var threads = 2
     /// Updates between checkpoints; at each one every game in play restarts (see `Checkpoint`).
     public var checkpointEvery = 25
@@ -102,8 +105,13 @@ public enum GameSampling: String, Codable, Sendable, CaseIterable {
     case episodes
 }
 
-/// What each game's advantages are divided by, after subtracting the game's batch mean,
-/// so that games whose returns vary more do not dominate the gradient.
+/// What each game's advantages are divided by, after subtracting the game's batch mean.
+///
+/// DESIGN asks for returns normalised per game, so that no game dominates the gradient.
+/// Every game's returns lie in [-1, 1] (tasks in [0, 1]), so their scales already agree
+/// within a small factor; the default (`running` with floor 1) therefore only centres
+/// each game's advantages and scales down the rare game whose spread exceeds 1. Lower
+/// floors scale games up towards a spread of 1, as batch normalisation did.
 ///
 /// A joint run's batch holds about 80 decisions of each of 25 games (2,048 per update):
 /// for a grid task that is two or three 32-step pieces of episodes, and most batches hold

@@ -69,7 +69,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "GAE's lambda, in [0, 1] (1: Monte Carlo returns less the value; REINFORCE always uses 1).")
     var lambda: Float = 0.95
 
-    @Option(help: "Threads sharing each gradient step (the same seed and thread count give the same run).")
+    @Option(help: "Threads sharing each gradient step, and rollout lanes stepping the games (the same seed and thread count give the same run).")
     var threads: Int = 2
 
     @Flag(help: "Hide the game's id line from the network's observations.")

@@ -14,6 +14,7 @@ import Testing
         config.entropyCoefficient = 0.02
         config.architecture = .conv
         config.convolutionLayers = 3
+        config.advantageFloor = 0.25
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
 
@@ -34,7 +35,7 @@ import Testing
         let oldest = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(oldest.gameSampling == .episodes)
         // ... and before advantages were scaled by a running spread: each batch's own.
-        #expect(config.advantageScaling == .running && config.advantageFloor == 1)
+        #expect(TrainingConfig(games: ["x"]).advantageScaling == .running && TrainingConfig(games: ["x"]).advantageFloor == 1)
         object.removeValue(forKey: "advantageScaling")
         object.removeValue(forKey: "advantageFloor")
         let batchScaled = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))

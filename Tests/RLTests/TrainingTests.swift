@@ -40,8 +40,10 @@ import Neural
 
     /// A task's batch without a success holds only the value function's errors (here
     /// +-0.001); batch scaling blows them up to the size of a board game's real signal
-    /// (+-0.5), running scaling keeps them small, and each game's running variance moves
-    /// towards its batches' variance by 1 - `advantageVarianceDecay` per update.
+    /// (+-0.5). Each game's running variance moves towards its batches' variance by
+    /// 1 - `advantageVarianceDecay` per update, so without a floor running scaling blows
+    /// them up too once the batches without a reward have lasted long enough; the floor is
+    /// what keeps them small.
     @Test func runningScalingDoesNotBlowUpABatchWithoutReward() throws {
         var decisions: [Decision] = []
         for (game, advantage) in [(0, 0.001), (0, -0.001), (1, 0.5), (1, -0.5)] as [(Int, Float)] {
@@ -68,6 +70,7 @@ import Neural
         for _ in 0..<3000 { _ = PolicyGradientUpdate.runningScaledAdvantages(decisions, games: 3, floor: 0, variances: &variances) }
         let settled = PolicyGradientUpdate.runningScaledAdvantages(decisions, games: 3, floor: 0, variances: &variances)
         #expect(abs(settled[2] - 1) < 1e-3 && abs(settled[3] + 1) < 1e-3)
+        #expect(abs(settled[0] - 1) < 1e-2, "without a floor the noise ends up at unit size too")
 
         // The floor bounds how far a game is scaled up: the task's spread 0.001 counts as
         // 0.1, the board game's 0.5 stays.
