@@ -79,16 +79,25 @@ import Neural
         #expect(abs(floored[0] - 0.01) < 1e-5 && abs(floored[2] - 1) < 1e-5)
     }
 
-    func shortRun(seed: UInt64, threads: Int = 2) throws -> (Trainer, [Float]) {
+    /// A trainer of a tiny network (width 16, depth 1) on tic-tac-toe and maze-7x7;
+    /// `adjust` sets whatever else a test needs.
+    func tinyTrainer(environments: Int, decisionsPerUpdate: Int,
+                     _ adjust: (inout TrainingConfig) -> Void = { _ in }) throws -> Trainer {
         var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
-        config.threads = threads
         config.width = 16
         config.depth = 1
-        config.environments = 8
-        config.decisionsPerUpdate = 128
-        config.seed = seed
-        config.snapshotEvery = 1
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
+        config.environments = environments
+        config.decisionsPerUpdate = decisionsPerUpdate
+        adjust(&config)
+        return try Trainer(config: config, games: try GameCatalog.registry.games(config.games.joined(separator: ",")))
+    }
+
+    func shortRun(seed: UInt64, threads: Int = 2) throws -> (Trainer, [Float]) {
+        let trainer = try tinyTrainer(environments: 8, decisionsPerUpdate: 128) { config in
+            config.threads = threads
+            config.seed = seed
+            config.snapshotEvery = 1
+        }
         for _ in 0..<3 { _ = try trainer.runUpdate() }
         return (trainer, trainer.network.store.snapshot())
     }
@@ -113,13 +122,7 @@ import Neural
     /// learner's own. Stepped without a pool opponent, every lane lets the learner play
     /// the pool's seats too (no lane keeps using an old copy of the opponent).
     @Test func rolloutThreadsPlayWithTheCurrentNetwork() throws {
-        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
-        config.width = 16
-        config.depth = 1
-        config.environments = 32
-        config.decisionsPerUpdate = 256
-        config.snapshotEvery = 1
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
+        let trainer = try tinyTrainer(environments: 32, decisionsPerUpdate: 256) { $0.snapshotEvery = 1 }
         for _ in 0..<3 { _ = try trainer.runUpdate() }
         #expect(!trainer.pool.isEmpty, "the lanes have made copies of a pool opponent")
         var builder = PolicyBatchBuilder()
@@ -159,13 +162,7 @@ import Neural
     /// nearly uniform policy is about ln(number of legal actions): ln 4 in a maze, and
     /// between ln 1 and ln 9 in tic-tac-toe (fewer moves are legal as the board fills).
     @Test func perGameEntropyEstimatesMatchAnUntrainedPolicy() throws {
-        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
-        config.width = 16
-        config.depth = 1
-        config.environments = 16
-        config.decisionsPerUpdate = 512
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
-        let report = try trainer.runUpdate()
+        let report = try tinyTrainer(environments: 16, decisionsPerUpdate: 512).runUpdate()
         let ticTacToe = try #require(report.entropyPerGame[0]), maze = try #require(report.entropyPerGame[1])
         #expect(abs(maze - log(4.0)) < 0.05, "maze: \(maze)")
         #expect(ticTacToe > log(2.0) && ticTacToe < log(9.0), "tic-tac-toe: \(ticTacToe)")
