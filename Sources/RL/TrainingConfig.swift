@@ -74,7 +74,12 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         if let problem = model.problem { return problem }
         if environments < 1 { return "environments must be at least 1 (got \(environments))" }
         if decisionsPerUpdate < 1 { return "decisions per update must be at least 1 (got \(decisionsPerUpdate))" }
-        if epochs < 1 || minibatches < 1 { return "epochs and minibatches must be at least 1" }
+        if epochs < 1 || minibatches < 1 { return "epochs and minibatches must be at least 1 (got \(epochs) and \(minibatches))" }
+        if !(clip > 0 && clip < 1) { return "PPO's clip range must lie in (0, 1) (got \(clip))" }
+        if !(valueCoefficient >= 0 && valueCoefficient.isFinite) || !(entropyCoefficient >= 0 && entropyCoefficient.isFinite) {
+            return "the value and entropy weights must be 0 or more (got \(valueCoefficient) and \(entropyCoefficient))"
+        }
+        if !(maxGradientNorm > 0) { return "the gradient norm limit must be positive (got \(maxGradientNorm))" }
         if !(learningRate > 0) { return "learning rate must be positive (got \(learningRate))" }
         if !(0...1).contains(gamma) || !(0...1).contains(lambda) { return "gamma and lambda must lie in [0, 1]" }
         if !(0...1).contains(selfPlayShare) || !(0...1).contains(randomOpponentShare) {

@@ -63,6 +63,21 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
 
+    @Option(help: "Weight of the value loss in the loss (the value head shares the network with the policy).")
+    var valueCoefficient: Float = 0.5
+
+    @Option(help: "PPO's clip range: the probability ratio is clipped to [1 - clip, 1 + clip].")
+    var clip: Float = 0.2
+
+    @Option(help: "PPO: passes over each batch.")
+    var epochs: Int = 4
+
+    @Option(help: "PPO: minibatches per pass (each one gradient step).")
+    var minibatches: Int = 4
+
+    @Option(help: "The gradient's global norm is clipped to this before each step.")
+    var maxGradientNorm: Float = 0.5
+
     @Option(help: "Discount of future rewards, in [0, 1].")
     var gamma: Float = 0.99
 
@@ -92,6 +107,11 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.advantageScaling = advantageScaling
         config.advantageFloor = advantageFloor
         config.entropyCoefficient = entropy
+        config.valueCoefficient = valueCoefficient
+        config.clip = clip
+        config.epochs = epochs
+        config.minibatches = minibatches
+        config.maxGradientNorm = maxGradientNorm
         config.gamma = gamma
         config.lambda = lambda
         config.threads = threads

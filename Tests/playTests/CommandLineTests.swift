@@ -84,6 +84,20 @@ import Games
         #expect(throws: (any Error).self) { _ = try Train.parse(["--envs", "0"]) }
     }
 
+    @Test func lossOptionsReachTheConfigAndBadValuesAreRefused() throws {
+        let config = try Train.parse(["--games", "maze-7x7", "--value-coefficient", "0.25", "--clip", "0.1", "--epochs", "2",
+                                      "--minibatches", "8", "--max-gradient-norm", "1.5", "--entropy", "0.001"]).config()
+        #expect(config.valueCoefficient == 0.25 && config.clip == 0.1 && config.epochs == 2 && config.minibatches == 8)
+        #expect(config.maxGradientNorm == 1.5 && config.entropyCoefficient == 0.001)
+        for (option, value, allowed) in [("--clip", "1.5", "(0, 1)"), ("--value-coefficient", "-1", "0 or more"),
+                                         ("--entropy", "-0.1", "0 or more"), ("--epochs", "0", "at least 1"),
+                                         ("--max-gradient-norm", "0", "positive")] {
+            #expect {
+                _ = try Train.parse(["--games", "maze-7x7", "\(option)=\(value)"])
+            } throws: { error in Train.message(for: error).contains(allowed) }
+        }
+    }
+
     @Test func modelAndReturnOptionsReachTheConfig() throws {
         let config = try Train.parse(["--games", "maze-7x7", "--arch", "conv", "--conv-layers", "3", "--gamma", "0.9",
                                       "--lambda", "1"]).config()
