@@ -25,6 +25,7 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
 ///        PPO:        max(-A r, -A clip(r, 1-eps, 1+eps)) + c_v 0.5 (V - R)^2 - c_e H
 ///        A2C, REINFORCE: -A log pi(a)                  + c_v 0.5 (V - R)^2 - c_e H
 ///
+///    (with `EntropyWeighting.spread`, c_e is scaled per game: `entropyWeights`),
 ///    then its backward, global-norm clipping and one AdamW step.
 /// A2C and REINFORCE take one epoch of one minibatch (on-policy); REINFORCE's advantages
 /// are Monte Carlo returns minus the value baseline (lambda = 1, set by the rollouts).
@@ -86,6 +87,19 @@ public final class PolicyGradientUpdate {
         return (counts, mean, variance)
     }
 
+    /// Per decision, its entropy bonus's weight relative to `TrainingConfig.entropyCoefficient`
+    /// under `EntropyWeighting.spread`: the factor its game's advantages keep after running
+    /// scaling, spread / max(spread, floor), at most 1. Nil (every weight 1) for
+    /// `EntropyWeighting.uniform` and for batch scaling, which scales every game to 1.
+    public static func entropyWeights(_ decisions: [Decision], config: TrainingConfig, variances: [Double]?) -> [Float]? {
+        guard config.entropyWeighting == .spread, config.advantageScaling == .running, let variances else { return nil }
+        let factor = variances.map { variance -> Float in
+            let spread = variance.squareRoot()
+            return Float(spread / max(spread, config.advantageFloor, 1e-8))
+        }
+        return decisions.map { factor[$0.game] }
+    }
+
     private static func scaled(_ decisions: [Decision], mean: [Double], spread: [Double]) -> [Float] {
         decisions.map { d in Float((Double(d.advantage) - mean[d.game]) / (spread[d.game] + 1e-8)) }
     }
@@ -99,6 +113,7 @@ public final class PolicyGradientUpdate {
         case .running: PolicyGradientUpdate.runningScaledAdvantages(decisions, games: games, floor: config.advantageFloor,
                                                                            variances: &advantageVariances)
         }
+        let entropyWeights = PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: advantageVariances)
         let ppo = config.algorithm == .ppo
         let epochs = ppo ? config.epochs : 1, minibatches = ppo ? min(config.minibatches, decisions.count) : 1
         var statistics = UpdateStatistics(decisions: decisions.count, learningRate: learningRate)
@@ -110,7 +125,8 @@ public final class PolicyGradientUpdate {
             for m in 0..<minibatches {
                 let part = Array(order[(m * order.count / minibatches)..<((m + 1) * order.count / minibatches)])
                 guard !part.isEmpty else { continue }
-                let step = try minibatchStep(network, part.map { decisions[$0] }, part.map { advantages[$0] }, ppo: ppo)
+                let step = try minibatchStep(network, part.map { decisions[$0] }, part.map { advantages[$0] },
+                                             entropyWeights.map { weights in part.map { weights[$0] } }, ppo: ppo)
                 statistics.policyLoss += step.policyLoss
                 statistics.valueLoss += step.valueLoss
                 statistics.entropy += step.entropy
@@ -130,7 +146,8 @@ public final class PolicyGradientUpdate {
     /// (the first on `network` itself, the others on copies), the gradients are summed in
     /// worker order (so the result depends on the thread count, not on timing), then
     /// clipped and applied once.
-    private func minibatchStep(_ network: TextPolicyNetwork, _ part: [Decision], _ advantages: [Float], ppo: Bool) throws(EncodingError) -> UpdateStatistics {
+    private func minibatchStep(_ network: TextPolicyNetwork, _ part: [Decision], _ advantages: [Float], _ entropyWeights: [Float]?,
+                               ppo: Bool) throws(EncodingError) -> UpdateStatistics {
         let count = min(config.threads, part.count)
         while workers.count < count {
             workers.append(GradientWorker(network: workers.isEmpty ? network : TextPolicyNetwork(config: network.config, seed: 0)))
@@ -145,8 +162,8 @@ public final class PolicyGradientUpdate {
         DispatchQueue.concurrentPerform(iterations: count) { i in
             let range = shares[i]
             results.set(i, Result { () throws(EncodingError) -> UpdateStatistics in
-                try active[i].gradient(Array(part[range]), Array(advantages[range]), weight: Float(range.count) / Float(part.count),
-                                       config: config, ppo: ppo)
+                try active[i].gradient(Array(part[range]), Array(advantages[range]), entropyWeights.map { Array($0[range]) },
+                                       weight: Float(range.count) / Float(part.count), config: config, ppo: ppo)
             })
         }
         var total = UpdateStatistics(decisions: part.count)
@@ -205,7 +222,9 @@ final class GradientWorker: @unchecked Sendable {
 
     /// Zeroes the network's gradients and fills them with `weight` times the gradient of
     /// the loss over `part` (so the weighted shares add up to the whole minibatch's mean).
-    func gradient(_ part: [Decision], _ advantages: [Float], weight: Float, config: TrainingConfig, ppo: Bool) throws(EncodingError) -> UpdateStatistics {
+    /// `entropyWeights` (one per decision, nil for all 1) weight each decision's entropy bonus.
+    func gradient(_ part: [Decision], _ advantages: [Float], _ entropyWeights: [Float]?, weight: Float, config: TrainingConfig,
+                  ppo: Bool) throws(EncodingError) -> UpdateStatistics {
         let batch = try builder.batch(part.map(\.observation), actions: part.map(\.actions))
         let g = batch.batch, n = batch.actionCount
         let out = network.forward(batch)
@@ -232,7 +251,14 @@ final class GradientWorker: @unchecked Sendable {
                                            groups: g, scale: weight)
             }
             result.entropy = entropyForward(logp: logp.pointer, offsets: offsets, groups: g)
-            entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g, scale: -config.entropyCoefficient * weight)
+            if let entropyWeights {
+                entropyWeights.withUnsafeBufferPointer {
+                    entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g,
+                                    scale: -config.entropyCoefficient * weight, weights: $0.baseAddress!)
+                }
+            } else {
+                entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g, scale: -config.entropyCoefficient * weight)
+            }
             raggedLogSoftmaxBackward(dlogits: dlogits.pointer, dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: g)
         }
         result.valueLoss = valueLossForward(values: out.values, returns: targets, oldValues: nil, count: g)

@@ -54,6 +54,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// mostly the value function's noise is not scaled up past 1 / floor (the default 1:
     /// advantages are centred, never scaled up; 0: scaled to a running spread of 1).
     public var advantageFloor = 1.0
+    /// How each game's entropy bonus is weighted (see `EntropyWeighting`).
+    public var entropyWeighting: EntropyWeighting = .uniform
     /// Threads that share each gradient step (data parallel) and rollout lanes that step
     /// the games in play (`SelfPlayRollouts.step`); the same seed and thread count give the
     /// same run, another thread count another one.
@@ -137,12 +139,30 @@ public enum AdvantageScaling: String, Codable, Sendable, CaseIterable {
     case batch
 }
 
+/// How the entropy bonus (`TrainingConfig.entropyCoefficient`) is weighted per game.
+///
+/// CleanRL's weight of 0.01 is set against advantages of spread 1. With running scaling
+/// and a floor, a game whose advantages are small keeps them small (a grid task's spread
+/// is about 0.05, a board game's 0.3 to 0.8), so under one weight the bonus is about 20
+/// times stronger, relative to its policy gradient, for a task than CleanRL's, and can
+/// hold the task's policy at uniform.
+public enum EntropyWeighting: String, Codable, Sendable, CaseIterable {
+    /// Every game's bonus has the weight `entropyCoefficient`.
+    case uniform
+    /// A game's bonus is `entropyCoefficient` times the factor its advantages keep after
+    /// scaling: its running spread over the divisor, `min(1, spread / max(spread, floor))`
+    /// (`PolicyGradientUpdate.entropyWeights`). The bonus then stands to each game's policy
+    /// gradient as CleanRL's does to unit advantages, without scaling the game's noise up.
+    /// (With `AdvantageScaling.batch` every game's factor is 1.)
+    case spread
+}
+
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
         case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
-             checkpointEvery, gameSampling, advantageScaling, advantageFloor
+             checkpointEvery, gameSampling, advantageScaling, advantageFloor, entropyWeighting
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
@@ -181,6 +201,7 @@ extension TrainingConfig {
         // Files from before advantage scaling had a choice used each batch's own spread.
         advantageScaling = try c.decodeIfPresent(AdvantageScaling.self, forKey: .advantageScaling) ?? .batch
         try read(.advantageFloor, into: &advantageFloor)
+        entropyWeighting = try c.decodeIfPresent(EntropyWeighting.self, forKey: .entropyWeighting) ?? .uniform
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)
         try read(.threads, into: &threads)

@@ -63,6 +63,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Weight of the entropy bonus in the loss.")
     var entropy: Float = 0.01
 
+    @Option(help: "How each game's entropy bonus is weighted: 'uniform' the same for every game, 'spread' times the share of the game's advantage spread that scaling keeps (min(1, spread / floor)), so the bonus stands to each game's policy gradient as it would to unit advantages.")
+    var entropyWeighting: EntropyWeighting = .uniform
+
     @Option(help: "Weight of the value loss in the loss (the value head shares the network with the policy).")
     var valueCoefficient: Float = 0.5
 
@@ -107,6 +110,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.advantageScaling = advantageScaling
         config.advantageFloor = advantageFloor
         config.entropyCoefficient = entropy
+        config.entropyWeighting = entropyWeighting
         config.valueCoefficient = valueCoefficient
         config.clip = clip
         config.epochs = epochs
@@ -123,3 +127,4 @@ extension Architecture: ExpressibleByArgument {}
 extension RL.Algorithm: ExpressibleByArgument {}
 extension GameSampling: ExpressibleByArgument {}
 extension AdvantageScaling: ExpressibleByArgument {}
+extension EntropyWeighting: ExpressibleByArgument {}

@@ -122,6 +122,31 @@ import Testing
         #expect(abs(h - (logf(2) + logf(3) + logf(4)) / 3) < 1e-6)
     }
 
+    /// Per-state weights (the per-game entropy weighting): the gradient of
+    /// sum_s w_s H_s / G, with H_s summed here by hand, state by state.
+    @Test func weightedEntropy() {
+        let logp = logProbabilities(seed: 5)
+        let weights: [Float] = [0.05, 1, 0.3]
+        func loss() -> Double {
+            var total = 0.0
+            for s in 0..<3 {
+                var h = 0.0
+                for i in Int(offsets[s])..<Int(offsets[s + 1]) { h -= exp(Double(logp.pointer[i])) * Double(logp.pointer[i]) }
+                total += Double(weights[s]) * h
+            }
+            return total / 3
+        }
+        let dlogp = zeros(9)
+        weights.withUnsafeBufferPointer {
+            entropyBackward(dlogp: dlogp.pointer, logp: logp.pointer, offsets: offsets, groups: 3, scale: 1, weights: $0.baseAddress!)
+        }
+        checkGradient("logp", values: logp.pointer, analytic: dlogp.array(), loss: loss)
+        // State 0's share is a twentieth of the unweighted one.
+        let plain = zeros(9)
+        entropyBackward(dlogp: plain.pointer, logp: logp.pointer, offsets: offsets, groups: 3, scale: 1)
+        for i in Int(offsets[0])..<Int(offsets[1]) { #expect(abs(dlogp.pointer[i] - 0.05 * plain.pointer[i]) < 1e-6) }
+    }
+
     @Test func entropyThroughLogSoftmaxMatchesLogits() {
         // The chain used in training: d entropy / d logits via log-softmax backward.
         let logits = tensor(randomValues(9, seed: 4, scale: 2))

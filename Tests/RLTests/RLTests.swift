@@ -15,6 +15,7 @@ import Testing
         config.architecture = .conv
         config.convolutionLayers = 3
         config.advantageFloor = 0.25
+        config.entropyWeighting = .spread
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
 
@@ -40,6 +41,10 @@ import Testing
         object.removeValue(forKey: "advantageFloor")
         let batchScaled = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(batchScaled.advantageScaling == .batch)
+        // ... and before the entropy bonus could be weighted per game: the same for all.
+        object.removeValue(forKey: "entropyWeighting")
+        let uniformEntropy = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(uniformEntropy.entropyWeighting == .uniform)
 
         // A file without games is not a config.
         object.removeValue(forKey: "games")

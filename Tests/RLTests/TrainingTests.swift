@@ -79,6 +79,43 @@ import Neural
         #expect(abs(floored[0] - 0.01) < 1e-5 && abs(floored[2] - 1) < 1e-5)
     }
 
+    /// `EntropyWeighting.spread`: a game's entropy bonus is weighted by the share of its
+    /// advantage spread that scaling keeps (spread 0.05 under floor 1: 0.05; spread 2: 1;
+    /// floor 0: 1), and `uniform` or batch scaling leave every weight at 1 (nil).
+    @Test func entropyWeightsFollowTheShareOfTheSpreadScalingKeeps() throws {
+        let decisions = try [0, 1, 0].map { try decision(value: 0, game: $0) }
+        var config = TrainingConfig(games: ["maze-7x7", "tic-tac-toe"])
+        config.entropyWeighting = .spread
+        let variances = [0.0025, 4.0]
+        let weights = try #require(PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: variances))
+        for (w, e) in zip(weights, [0.05, 1, 0.05] as [Float]) { #expect(abs(w - e) < 1e-6) }
+        config.advantageFloor = 0.1
+        #expect(PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: variances)?.first.map { abs($0 - 0.5) < 1e-6 } == true)
+        config.advantageFloor = 0
+        #expect(PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: variances) == [1, 1, 1])
+        config.advantageScaling = .batch
+        #expect(PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: variances) == nil)
+        config.advantageScaling = .running
+        config.entropyWeighting = .uniform
+        #expect(PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: variances) == nil)
+    }
+
+    /// With `spread` weighting a tiny run trains, and its network differs from the same run
+    /// under `uniform` weighting (the weights reach the loss).
+    @Test func spreadEntropyWeightingReachesTheLoss() throws {
+        func weights(_ weighting: EntropyWeighting) throws -> [Float] {
+            let trainer = try tinyTrainer(environments: 8, decisionsPerUpdate: 128) { config in
+                config.entropyWeighting = weighting
+                config.entropyCoefficient = 0.5
+            }
+            for _ in 0..<2 { _ = try trainer.runUpdate() }
+            return trainer.network.store.snapshot()
+        }
+        let uniform = try weights(.uniform), spread = try weights(.spread)
+        #expect(uniform.allSatisfy(\.isFinite) && spread.allSatisfy(\.isFinite))
+        #expect(uniform != spread)
+    }
+
     /// A trainer of a tiny network (width 16, depth 1) on tic-tac-toe and maze-7x7;
     /// `adjust` sets whatever else a test needs.
     func tinyTrainer(environments: Int, decisionsPerUpdate: Int,

@@ -47,7 +47,7 @@ import Lab
             case .flag: []
             case .integer: ["2"]
             case .number: ["0.5"]
-            case .text: [["game-sampling": "episodes", "advantage-scaling": "batch"][name] ?? "ppo"]
+            case .text: [["game-sampling": "episodes", "advantage-scaling": "batch", "entropy-weighting": "spread"][name] ?? "ppo"]
             }
             #expect(throws: Never.self, "\(name)") { _ = try Train.parse(["--\(name)"] + value) }
         }

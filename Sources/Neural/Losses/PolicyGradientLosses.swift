@@ -130,14 +130,16 @@ public func entropyForward(logp: UnsafePointer<Float>, offsets: UnsafePointer<In
 }
 
 /// Adds scale * dH/dlogp = scale * -p (log p + 1) / G (log-softmax backward then
-/// turns this into the gradient with respect to the logits).
+/// turns this into the gradient with respect to the logits). With `weights` (G), state
+/// s's term is weighted by weights[s]: the gradient of scale * sum_s weights[s] H_s / G.
 public func entropyBackward(
     dlogp: UnsafeMutablePointer<Float>, logp: UnsafePointer<Float>, offsets: UnsafePointer<Int32>,
-    groups g: Int, scale: Float
+    groups g: Int, scale: Float, weights: UnsafePointer<Float>? = nil
 ) {
     for s in 0..<g {
+        let factor = scale * (weights?[s] ?? 1) / Float(g)
         for i in Int(offsets[s])..<Int(offsets[s + 1]) {
-            dlogp[i] -= scale * fastExp(logp[i]) * (logp[i] + 1) / Float(g)
+            dlogp[i] -= factor * fastExp(logp[i]) * (logp[i] + 1)
         }
     }
 }
