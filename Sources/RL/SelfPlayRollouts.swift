@@ -21,7 +21,8 @@ public struct Decision: Sendable {
     public let value: Float
     /// Index of the game in the run's game list.
     public let game: Int
-    /// The reward that followed (the player's return on its last move of a game, else 0).
+    /// The reward that followed: the player's return on its last move of a game, plus on a
+    /// task's moves the novelty bonus if they reached a new observation (`TrainingConfig.noveltyBonus`).
     public var reward: Float = 0
     /// Filled when the game ends: the GAE advantage and the value target.
     public var advantage: Float = 0
@@ -61,6 +62,8 @@ public final class SelfPlayRollouts {
         var trajectories: [[Decision]]
         /// Who plays the seats the learner does not.
         var opponent: Opponent
+        /// Single-player tasks with a novelty bonus: the observations seen in this episode.
+        var visited: Set<EncodedObservation> = []
     }
 
     enum Opponent { case none, pool, random }
@@ -254,7 +257,7 @@ public final class SelfPlayRollouts {
         }
         for seat in 0..<slot.learner.count where !slot.trajectories[seat].isEmpty {
             var trajectory = slot.trajectories[seat]
-            trajectory[trajectory.count - 1].reward = Float(returns[seat])
+            trajectory[trajectory.count - 1].reward += Float(returns[seat])
             SelfPlayRollouts.computeAdvantages(&trajectory, gamma: config.gamma,
                                                lambda: config.algorithm == .reinforce ? 1 : config.lambda)
             finished += trajectory
@@ -353,6 +356,12 @@ struct RolloutLane {
             let game = games[slots[index].game]
             let mover = game.currentPlayer(in: slots[index].state)
             if learning {
+                // `TrainingConfig.noveltyBonus`: the move that reached an observation new
+                // to this episode (seen here, at the next decision) gets the bonus.
+                if config.noveltyBonus > 0 && game.playerCount == 1 && slots[index].visited.insert(observations[row]).inserted
+                    && !slots[index].trajectories[0].isEmpty {
+                    slots[index].trajectories[0][slots[index].trajectories[0].count - 1].reward += config.noveltyBonus
+                }
                 slots[index].trajectories[mover].append(Decision(
                     observation: observations[row], actions: actionTexts[row], chosen: Int32(choice), logp: logp,
                     value: output.values[row], game: slots[index].game))

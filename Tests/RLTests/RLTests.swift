@@ -16,6 +16,7 @@ import Testing
         config.convolutionLayers = 3
         config.advantageFloor = 0.25
         config.entropyWeighting = .spread
+        config.noveltyBonus = 0.02
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
 
@@ -45,6 +46,9 @@ import Testing
         object.removeValue(forKey: "entropyWeighting")
         let uniformEntropy = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(uniformEntropy.entropyWeighting == .uniform)
+        // ... and before the novelty bonus: none.
+        object.removeValue(forKey: "noveltyBonus")
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).noveltyBonus == 0)
 
         // A file without games is not a config.
         object.removeValue(forKey: "games")

@@ -116,6 +116,37 @@ import Neural
         #expect(uniform != spread)
     }
 
+    /// The novelty bonus, recomputed from the decisions of one maze episode: move t gets
+    /// the bonus exactly when observation t + 1 is new to the episode, the last move gets
+    /// the game's return (and no bonus), and the logged result is the return alone.
+    @Test(arguments: [Float(0), 0.05])
+    func theNoveltyBonusRewardsMovesThatReachANewObservation(bonus: Float) throws {
+        var config = TrainingConfig(games: ["maze-7x7"])
+        config.width = 16
+        config.depth = 1
+        config.environments = 1
+        config.threads = 1
+        config.noveltyBonus = bonus
+        let games = try GameCatalog.registry.games("maze-7x7")
+        let rollouts = SelfPlayRollouts(games: games, config: config, rng: SeededGenerator(seed: 3))
+        let network = TextPolicyNetwork(config: config.model, seed: 1)
+        while rollouts.gamesFinished == 0 { try rollouts.step(network: network, opponent: nil) }
+        let episode = rollouts.takeFinished()
+        let result = try #require(rollouts.takeResults()[0].first)
+        #expect(episode.count > 2)
+        var seen: Set<EncodedObservation> = []
+        var bonuses = 0
+        for (t, decision) in episode.enumerated() {
+            seen.insert(decision.observation)
+            let last = t == episode.count - 1
+            let isNew = !last && !seen.contains(episode[t + 1].observation)
+            if isNew { bonuses += 1 }
+            let expected = (isNew ? bonus : 0) + (last ? Float(result) : 0)
+            #expect(abs(decision.reward - expected) < 1e-6, "move \(t)")
+        }
+        #expect(bonuses > 0, "a random walk reaches new cells")
+    }
+
     /// A trainer of a tiny network (width 16, depth 1) on tic-tac-toe and maze-7x7;
     /// `adjust` sets whatever else a test needs.
     func tinyTrainer(environments: Int, decisionsPerUpdate: Int,
