@@ -41,7 +41,16 @@ public struct RunData: Sendable {
               let object = try? JSONSerialization.jsonObject(with: configData) as? [String: Any] else {
             throw LabError("\(configURL.path): missing or not a JSON object; is \(directory.path) a run directory?")
         }
-        settings = object.mapValues(RunData.text)
+        // A setting the file predates is filled in as `TrainingConfig` reads it (the value
+        // such a run used), so a run from before an option existed groups with a newer run
+        // that has the option at its old behaviour. Settings the file has stay as written.
+        var complete = object
+        if let config = try? JSONDecoder().decode(TrainingConfig.self, from: configData),
+           let data = try? JSONEncoder().encode(config),
+           let filled = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            complete = object.merging(filled) { written, _ in written }
+        }
+        settings = complete.mapValues(RunData.text)
         games = object["games"] as? [String] ?? []
         seed = settings["seed"] ?? "?"
         (evaluations, updates) = try RunData.readLog(directory.appendingPathComponent("log.jsonl"))

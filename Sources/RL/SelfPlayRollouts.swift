@@ -44,7 +44,8 @@ public struct Decision: Sendable {
 ///   parameters; at each update one of them, drawn uniformly, becomes the opponent of all
 ///   such games (so an opponent can change in the middle of a game at an update).
 /// - A player's moves form a trajectory; when its game ends the trajectory gets its
-///   return as the reward of its last move, GAE advantages, and joins `finished`.
+///   return as the reward of its last move (a task's moves may also carry the novelty
+///   bonus, `TrainingConfig.noveltyBonus`), GAE advantages, and joins `finished`.
 ///   Trajectories still running at an update stay and finish later (their log-probabilities
 ///   are from the older policy, which the PPO ratio accounts for).
 public final class SelfPlayRollouts {

@@ -66,7 +66,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "How each game's entropy bonus is weighted: 'uniform' the same for every game, 'spread' times the share of the game's advantage spread that scaling keeps (min(1, spread / floor)), so the bonus stands to each game's policy gradient as it would to unit advantages.")
     var entropyWeighting: EntropyWeighting = .uniform
 
-    @Option(help: "Single-player tasks: intrinsic reward for each move that reaches an observation not yet seen in the episode (0: off); scores and logs keep the games' own rewards.")
+    @Option(help: "Single-player tasks: intrinsic reward for each move that reaches an observation not yet seen in the episode (0: off; at 0.01 or more covering a level can pay more than reaching its goal). Scores and logged returns keep the games' own rewards.")
     var noveltyBonus: Float = 0
 
     @Option(help: "Weight of the value loss in the loss (the value head shares the network with the policy).")

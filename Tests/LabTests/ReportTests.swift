@@ -60,6 +60,24 @@ import Testing
         #expect(conditions.map(\.runs.count) == [3, 3])
     }
 
+    /// A run whose config.json predates an option groups with a newer run that has the
+    /// option at the value the older code used; a run with another value does not.
+    @Test func runsFromBeforeAnOptionGroupWithRunsThatHaveItsOldValue() throws {
+        let directory = try ReportFixtures.directory("options")
+        defer { ReportFixtures.cleanUp(directory) }
+        let line = ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: 60, draws: 0, losses: 40, decisions: 5, seconds: 1)
+        for (name, extra) in [("old", ""), ("new", ",\"noveltyBonus\":0"), ("bonus", ",\"noveltyBonus\":0.01")] {
+            let run = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            try "{\"games\":[\"tic-tac-toe\"],\"seed\":1,\"width\":8\(extra)}".write(to: run.appendingPathComponent("config.json"),
+                                                                                      atomically: true, encoding: .utf8)
+            try (line + "\n").write(to: run.appendingPathComponent("log.jsonl"), atomically: true, encoding: .utf8)
+        }
+        let conditions = Condition.group(try RunData.load(directory))
+        #expect(conditions.map(\.runs.count).sorted() == [1, 2])
+        #expect(Set(conditions.map(\.name)) == ["noveltyBonus=0", "noveltyBonus=0.01"])
+    }
+
     @Test func aBrokenLogLineIsAnErrorWithItsLineNumber() throws {
         let directory = try ReportFixtures.directory("broken")
         defer { ReportFixtures.cleanUp(directory) }

@@ -100,20 +100,39 @@ import Neural
         #expect(PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: variances) == nil)
     }
 
-    /// With `spread` weighting a tiny run trains, and its network differs from the same run
-    /// under `uniform` weighting (the weights reach the loss).
-    @Test func spreadEntropyWeightingReachesTheLoss() throws {
-        func weights(_ weighting: EntropyWeighting) throws -> [Float] {
-            let trainer = try tinyTrainer(environments: 8, decisionsPerUpdate: 128) { config in
-                config.entropyWeighting = weighting
-                config.entropyCoefficient = 0.5
-            }
-            for _ in 0..<2 { _ = try trainer.runUpdate() }
-            return trainer.network.store.snapshot()
+    /// The per-decision entropy weights reach the loss with their meaning: on the same
+    /// decisions, weights of 0.25 with coefficient c give the gradient of coefficient c / 4
+    /// unweighted, and weights of 1 the unweighted gradient itself.
+    @Test func entropyWeightsScaleTheEntropyTermOfTheGradient() throws {
+        var config = TrainingConfig(games: ["maze-7x7", "tic-tac-toe"])
+        config.width = 16
+        config.depth = 1
+        config.environments = 4
+        config.threads = 1
+        let games = try GameCatalog.registry.games("maze-7x7,tic-tac-toe")
+        let rollouts = SelfPlayRollouts(games: games, config: config, rng: SeededGenerator(seed: 5))
+        let network = TextPolicyNetwork(config: config.model, seed: 2)
+        while rollouts.finished.count < 40 { try rollouts.step(network: network, opponent: nil) }
+        let decisions = Array(rollouts.takeFinished().prefix(40))
+        let advantages = decisions.map(\.advantage)
+        // An untrained policy is near uniform, where the entropy's gradient vanishes: larger
+        // parameters make it peaked enough for the entropy term to matter.
+        for i in 0..<network.store.count { network.store.parameters[i] *= 4 }
+        let worker = GradientWorker(network: network)
+        func gradient(coefficient: Float, weights: [Float]?) throws -> [Float] {
+            var c = config
+            c.entropyCoefficient = coefficient
+            _ = try worker.gradient(decisions, advantages, weights, weight: 1, config: c, ppo: true)
+            return Array(UnsafeBufferPointer(start: network.store.gradients, count: network.store.count))
         }
-        let uniform = try weights(.uniform), spread = try weights(.spread)
-        #expect(uniform.allSatisfy(\.isFinite) && spread.allSatisfy(\.isFinite))
-        #expect(uniform != spread)
+        let quarterWeights = try gradient(coefficient: 0.4, weights: Array(repeating: 0.25, count: decisions.count))
+        let quarterCoefficient = try gradient(coefficient: 0.1, weights: nil)
+        let full = try gradient(coefficient: 0.4, weights: nil)
+        let unitWeights = try gradient(coefficient: 0.4, weights: Array(repeating: 1, count: decisions.count))
+        func distance(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
+        #expect(distance(quarterWeights, quarterCoefficient) < 1e-6)
+        #expect(distance(unitWeights, full) < 1e-6)
+        #expect(distance(full, quarterCoefficient) > 1e-4, "the entropy term is large enough here to tell them apart")
     }
 
     /// The novelty bonus, recomputed from the decisions of one maze episode: move t gets
