@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], swiftSettings: optimizedInDebug),
         .testTarget(name: "GameKitTests", dependencies: ["GameKit"]),
         .testTarget(name: "GamesTests", dependencies: ["Games", "GameKit"], exclude: ["Golden"]),
-        .testTarget(name: "RLTests", dependencies: ["RL"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Games"]),
         .testTarget(name: "LabTests", dependencies: ["Lab"]),
         .testTarget(name: "playTests", dependencies: ["play", "Games"]),
     ],
