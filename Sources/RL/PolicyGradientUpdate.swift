@@ -37,7 +37,7 @@ public final class PolicyGradientUpdate {
 
     public init(config: TrainingConfig) {
         self.config = config
-        optimizer = AdamW(learningRate: config.learningRate, weightDecay: 0)
+        optimizer = AdamW(learningRate: config.learningRate, epsilon: config.adamEpsilon, weightDecay: 0)
     }
 
     /// How fast the running advantage variance of `AdvantageScaling.running` forgets: each

@@ -30,6 +30,10 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var valueCoefficient: Float = 0.5
     public var entropyCoefficient: Float = 0.01
     public var maxGradientNorm: Float = 0.5
+    /// AdamW's epsilon, added to the root of the second moment (CleanRL's PPO: 1e-5). A
+    /// parameter whose gradients are much smaller than it takes steps much smaller than
+    /// the learning rate, so a larger value damps steps driven by noise-sized gradients.
+    public var adamEpsilon: Float = 1e-5
     /// Hide the id line of every observation (the ablation "must the network be told which game it plays?").
     public var hideGameID = false
     /// Self-play: the share of two-player games the current network plays against itself;
@@ -97,6 +101,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
             return "the value and entropy weights must be 0 or more (got \(valueCoefficient) and \(entropyCoefficient))"
         }
         if !(noveltyBonus >= 0 && noveltyBonus <= 1) { return "the novelty bonus must lie in [0, 1] (got \(noveltyBonus))" }
+        if !(adamEpsilon > 0 && adamEpsilon.isFinite) { return "Adam's epsilon must be positive (got \(adamEpsilon))" }
         if !(maxGradientNorm > 0 && maxGradientNorm.isFinite) { return "the gradient norm limit must be positive (got \(maxGradientNorm))" }
         if !(learningRate > 0) { return "learning rate must be positive (got \(learningRate))" }
         if !(0...1).contains(gamma) || !(0...1).contains(lambda) { return "gamma and lambda must lie in [0, 1]" }
@@ -178,7 +183,7 @@ public enum EntropyWeighting: String, Codable, Sendable, CaseIterable {
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
         case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
-             minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm,
+             minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
              checkpointEvery, gameSampling, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus
     }
@@ -221,6 +226,7 @@ extension TrainingConfig {
         try read(.advantageFloor, into: &advantageFloor)
         entropyWeighting = try c.decodeIfPresent(EntropyWeighting.self, forKey: .entropyWeighting) ?? .uniform
         try read(.noveltyBonus, into: &noveltyBonus)
+        try read(.adamEpsilon, into: &adamEpsilon)
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)
         try read(.threads, into: &threads)

@@ -84,6 +84,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "The gradient's global norm is clipped to this before each step.")
     var maxGradientNorm: Float = 0.5
 
+    @Option(help: "AdamW's epsilon (added to the root of the second moment); larger values damp the steps of parameters whose gradients are small.")
+    var adamEpsilon: Float = 1e-5
+
     @Option(help: "Discount of future rewards, in [0, 1].")
     var gamma: Float = 0.99
 
@@ -120,6 +123,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.epochs = epochs
         config.minibatches = minibatches
         config.maxGradientNorm = maxGradientNorm
+        config.adamEpsilon = adamEpsilon
         config.gamma = gamma
         config.lambda = lambda
         config.threads = threads

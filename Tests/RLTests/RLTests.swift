@@ -17,6 +17,7 @@ import Testing
         config.advantageFloor = 0.25
         config.entropyWeighting = .spread
         config.noveltyBonus = 0.02
+        config.adamEpsilon = 1e-3
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
 
@@ -46,6 +47,9 @@ import Testing
         object.removeValue(forKey: "entropyWeighting")
         let uniformEntropy = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(uniformEntropy.entropyWeighting == .uniform)
+        // ... and before Adam's epsilon was a choice: CleanRL's 1e-5.
+        object.removeValue(forKey: "adamEpsilon")
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).adamEpsilon == 1e-5)
         // ... and before the novelty bonus: none.
         object.removeValue(forKey: "noveltyBonus")
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).noveltyBonus == 0)
