@@ -69,6 +69,15 @@ struct Sweep: ParsableCommand {
         catch let error as LabError { throw ValidationError(error.description) }
         let layout = SweepLayout(root: URL(fileURLWithPath: out ?? "sweeps/\(plan.name)").absoluteURL)
         let cells = plan.cells
+        // Every cell's `play train` arguments are checked before anything is written or
+        // run, so a bad value in the plan (say "clip": 1.5) is one error naming the cell,
+        // not a failure in every cell after the sweep has started.
+        for cell in cells {
+            let arguments = cell.trainArguments(plan: plan, layout: layout, threads: min(plan.threads ?? threads ?? 1, 64), resume: false)
+            do { _ = try Train.parse(arguments) } catch {
+                throw ValidationError("\(planURL.lastPathComponent), cell \(cell.index) (\(cell.name)): \(Train.message(for: error))")
+            }
+        }
         if let index = cell {
             guard index < cells.count else { throw ValidationError("--cell \(index): the plan has cells 0...\(cells.count - 1).") }
             try runCell(cells[index], plan: plan, layout: layout, threads: plan.threads ?? threads ?? Sweep.cores)

@@ -40,6 +40,20 @@ import Lab
         #expect(Play.helpMessage().contains("sweep") && Play.helpMessage().contains("scaling"))
     }
 
+    /// A value `play train` refuses fails the sweep before it writes or runs anything,
+    /// with the cell and the reason.
+    @Test func aBadTrainValueInAPlanIsRefusedBeforeAnyCellRuns() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-sweep-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let plan = try Self.writePlan(Self.tinyPlan.replacingOccurrences(of: #""envs": 8"#, with: #""envs": 8, "clip": 1.5"#), in: root)
+        let out = root.appendingPathComponent("out")
+        #expect { try Sweep.parse([plan.path, "--out", out.path]).run() } throws: { error in
+            let message = Sweep.message(for: error)
+            return message.contains("cell 0") && message.contains("clip range must lie in (0, 1)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written")
+    }
+
     /// Every option a plan's `train` object may set is one `play train` takes.
     @Test func everyAllowedTrainOptionIsATrainOption() throws {
         for (name, kind) in SweepPlan.trainOptions {
