@@ -41,16 +41,11 @@ public struct RunData: Sendable {
               let object = try? JSONSerialization.jsonObject(with: configData) as? [String: Any] else {
             throw LabError("\(configURL.path): missing or not a JSON object; is \(directory.path) a run directory?")
         }
-        // A setting the file predates is filled in as `TrainingConfig` reads it (the value
-        // such a run used), so a run from before an option existed groups with a newer run
-        // that has the option at its old behaviour. Settings the file has stay as written.
-        var complete = object
-        if let config = try? JSONDecoder().decode(TrainingConfig.self, from: configData),
-           let data = try? JSONEncoder().encode(config),
-           let filled = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            complete = object.merging(filled) { written, _ in written }
-        }
-        settings = complete.mapValues(RunData.text)
+        // A setting the file predates is filled in as `TrainingConfig` reads a missing field
+        // (the value such a run used), so a run from before an option existed groups with a
+        // newer run that has the option at its old behaviour. Settings the file has stay as
+        // written.
+        settings = object.mapValues(RunData.text).merging(RunData.settingsOfAnEmptyConfig) { written, _ in written }
         games = object["games"] as? [String] ?? []
         seed = settings["seed"] ?? "?"
         (evaluations, updates) = try RunData.readLog(directory.appendingPathComponent("log.jsonl"))
@@ -106,6 +101,17 @@ public struct RunData: Sendable {
         }
         return (evaluations, updates)
     }
+
+    /// Every `TrainingConfig` field as a config.json without it is read (each field falls
+    /// back on its own, so this is what any older file gets for the fields it lacks).
+    private static let settingsOfAnEmptyConfig: [String: String] = {
+        guard let config = try? JSONDecoder().decode(TrainingConfig.self, from: Data(#"{"games": []}"#.utf8)),
+              let data = try? JSONEncoder().encode(config),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            preconditionFailure("a config with no games and no other fields must decode and encode")
+        }
+        return object.filter { $0.key != "games" }.mapValues(text)
+    }()
 
     private static func text(_ value: Any) -> String {
         switch value {

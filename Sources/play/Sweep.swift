@@ -69,10 +69,11 @@ struct Sweep: ParsableCommand {
         catch let error as LabError { throw ValidationError(error.description) }
         let layout = SweepLayout(root: URL(fileURLWithPath: out ?? "sweeps/\(plan.name)").absoluteURL)
         let cells = plan.cells
-        // Every cell's `play train` arguments are checked before anything is written or
-        // run, so a bad value in the plan (say "clip": 1.5) is one error naming the cell,
-        // not a failure in every cell after the sweep has started.
-        for cell in cells {
+        // The cells' `play train` arguments are checked before anything is written or run,
+        // so a bad value in the plan (say "clip": 1.5) is one error naming the cell, not a
+        // failure in every cell after the sweep has started. A `--cell` process (a local
+        // job or a Slurm task) checks only its own; `--list` checks none.
+        func check(_ cell: SweepCell) throws {
             let arguments = cell.trainArguments(plan: plan, layout: layout, threads: min(plan.threads ?? threads ?? 1, 64), resume: false)
             do { _ = try Train.parse(arguments) } catch {
                 throw ValidationError("\(planURL.lastPathComponent), cell \(cell.index) (\(cell.name)): \(Train.message(for: error))")
@@ -80,10 +81,12 @@ struct Sweep: ParsableCommand {
         }
         if let index = cell {
             guard index < cells.count else { throw ValidationError("--cell \(index): the plan has cells 0...\(cells.count - 1).") }
+            try check(cells[index])
             try runCell(cells[index], plan: plan, layout: layout, threads: plan.threads ?? threads ?? Sweep.cores)
         } else if list {
             for cell in cells { print("\(cell.index)".padded(to: 6) + (try layout.status(of: cell)).rawValue.padded(to: 11) + cell.name) }
         } else if emit == .slurm {
+            for cell in cells { try check(cell) }
             try layout.writeBookkeeping(planText: planText, plan: plan)
             let threads = plan.threads ?? threads ?? 1
             let script = SlurmScript.text(plan: plan, layout: layout, program: try executable(), threads: threads)
@@ -92,6 +95,7 @@ struct Sweep: ParsableCommand {
             print("wrote \(layout.slurmScript.path) (array 0-\(cells.count - 1), \(threads) CPU per task) and \(layout.cellList.path)")
             print("submit with: sbatch \(layout.slurmScript.path); then: play scaling \(layout.root.path)")
         } else {
+            for cell in cells { try check(cell) }
             try layout.writeBookkeeping(planText: planText, plan: plan)
             try runLocally(cells, plan: plan, layout: layout)
         }

@@ -66,16 +66,21 @@ import Testing
         let directory = try ReportFixtures.directory("options")
         defer { ReportFixtures.cleanUp(directory) }
         let line = ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: 60, draws: 0, losses: 40, decisions: 5, seconds: 1)
-        for (name, extra) in [("old", ""), ("new", ",\"noveltyBonus\":0"), ("bonus", ",\"noveltyBonus\":0.01")] {
+        for (name, extra) in [("old", ""), ("new", ",\"noveltyBonus\":0"), ("bonus", ",\"noveltyBonus\":0.01,\"learningRate\":0.123456789")] {
             let run = directory.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
             try "{\"games\":[\"tic-tac-toe\"],\"seed\":1,\"width\":8\(extra)}".write(to: run.appendingPathComponent("config.json"),
                                                                                       atomically: true, encoding: .utf8)
             try (line + "\n").write(to: run.appendingPathComponent("log.jsonl"), atomically: true, encoding: .utf8)
         }
-        let conditions = Condition.group(try RunData.load(directory))
+        let runs = try RunData.load(directory)
+        let conditions = Condition.group(runs)
+        // A written value stays as written (not as a Float read and written back); a
+        // missing one is the default.
+        #expect(runs.first { $0.name == "bonus" }?.settings["learningRate"] == "0.123456789")
+        #expect(runs.first { $0.name == "old" }?.settings["learningRate"] == "0.001")
         #expect(conditions.map(\.runs.count).sorted() == [1, 2])
-        #expect(Set(conditions.map(\.name)) == ["noveltyBonus=0", "noveltyBonus=0.01"])
+        #expect(Set(conditions.map(\.name)) == ["learningRate=0.001 noveltyBonus=0", "learningRate=0.123456789 noveltyBonus=0.01"])
     }
 
     @Test func aBrokenLogLineIsAnErrorWithItsLineNumber() throws {

@@ -20,6 +20,7 @@ import Testing
         config.adamEpsilon = 1e-3
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
+        #expect(PolicyGradientUpdate(config: config).optimizer.epsilon == 1e-3, "the optimizer takes the config's epsilon")
 
         // A file written before `randomOpeningPlies` and `entropyCoefficient` existed.
         var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

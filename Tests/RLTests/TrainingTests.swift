@@ -135,6 +135,23 @@ import Neural
         #expect(distance(full, quarterCoefficient) > 1e-4, "the entropy term is large enough here to tell them apart")
     }
 
+    /// End to end: with `spread` weighting and small running spreads, the same tiny run
+    /// trains a different network than under `uniform` (the weights reach the update).
+    @Test func spreadEntropyWeightingReachesTheUpdate() throws {
+        func parameters(_ weighting: EntropyWeighting) throws -> [Float] {
+            let trainer = try tinyTrainer(environments: 8, decisionsPerUpdate: 128) { config in
+                config.entropyWeighting = weighting
+                config.entropyCoefficient = 0.5
+            }
+            trainer.updater.advantageVariances = [1e-4, 1e-4]
+            for _ in 0..<2 { _ = try trainer.runUpdate() }
+            return trainer.network.store.snapshot()
+        }
+        let uniform = try parameters(.uniform), spread = try parameters(.spread)
+        #expect(uniform.allSatisfy(\.isFinite) && spread.allSatisfy(\.isFinite))
+        #expect(zip(uniform, spread).map { abs($0 - $1) }.max() ?? 0 > 1e-4)
+    }
+
     /// The novelty bonus, recomputed from the decisions of one maze episode: move t gets
     /// the bonus exactly when observation t + 1 is new to the episode, the last move gets
     /// the game's return (and no bonus), and the logged result is the return alone.

@@ -94,7 +94,7 @@ import Games
         #expect(config.entropyWeighting == .spread && config.adamEpsilon == 0.001)
         for (option, value, allowed) in [("--clip", "1.5", "(0, 1)"), ("--value-coefficient", "-1", "0 or more"),
                                          ("--entropy", "-0.1", "0 or more"), ("--epochs", "0", "at least 1"), ("--minibatches", "0", "at least 1"),
-                                         ("--max-gradient-norm", "0", "positive"), ("--novelty-bonus", "2", "[0, 1]"),
+                                         ("--max-gradient-norm", "0", "positive"), ("--max-gradient-norm", "inf", "positive"), ("--novelty-bonus", "2", "[0, 1]"),
                                          ("--adam-epsilon", "0", "positive")] {
             #expect {
                 _ = try Train.parse(["--games", "maze-7x7", "\(option)=\(value)"])
