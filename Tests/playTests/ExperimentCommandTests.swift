@@ -33,7 +33,7 @@ import Testing
     @Test func trainAndTransferShareTheirTrainingOptions() throws {
         let train = try Train.parse([]).model
         let transfer = try Transfer.parse(["--target", "tic-tac-toe", "--pretrain", "connect-four", "--out", "/tmp/x"]).training.model
-        #expect((train.width, train.envs, train.decisionsPerUpdate) == (128, 64, 2048))
+        #expect((train.width, train.envs, train.decisionsPerUpdate) == (128, 64, 8192))
         #expect((transfer.width, transfer.envs, transfer.decisionsPerUpdate) == (64, 32, 1024))
         #expect((train.depth, train.heads, train.learningRate, train.openingPlies, train.threads) == (2, 4, 1e-3, 4, 2))
         #expect((transfer.depth, transfer.heads, transfer.learningRate, transfer.openingPlies, transfer.threads) == (2, 4, 1e-3, 4, 2))
@@ -44,7 +44,7 @@ import Testing
             let end = help.range(of: "\n  -", range: start.upperBound..<help.endIndex)?.lowerBound ?? help.endIndex
             return help[start.lowerBound..<end]
         }
-        for (option, trainDefault, transferDefault) in [("width", "128", "64"), ("envs", "64", "32"), ("decisions-per-update", "2048", "1024"),
+        for (option, trainDefault, transferDefault) in [("width", "128", "64"), ("envs", "64", "32"), ("decisions-per-update", "8192", "1024"),
                                                         ("opening-plies", "4", "4"), ("entropy", "0.01", "0.01")] {
             #expect(entry(option, in: trainHelp).hasSuffix("(default: \(trainDefault))"), "\(option)")
             #expect(entry(option, in: transferHelp).hasSuffix("(default: \(transferDefault))"), "\(option)")
