@@ -141,9 +141,9 @@ public enum GameSampling: String, Codable, Sendable, CaseIterable {
 /// each game's advantages and scales down the rare game whose spread exceeds 1. Lower
 /// floors scale games up towards a spread of 1, as batch normalisation did.
 ///
-/// A joint run's batch holds about 80 decisions of each of 25 games (2,048 per update):
-/// for a grid task that is two or three 32-step pieces of episodes, and most batches hold
-/// no success at all. Their advantages are then only the value function's own errors, and
+/// A joint run's batch of 2,048 decisions (this type's default; `play train` collects
+/// 8,192) holds about 80 decisions of each of 25 games: for a grid task that is two or
+/// three 32-step pieces of episodes, and most such batches hold no success at all. Their advantages are then only the value function's own errors, and
 /// dividing them by their own spread (`batch`) turns that noise into a policy gradient as
 /// strong as a board game's real signal.
 public enum AdvantageScaling: String, Codable, Sendable, CaseIterable {
