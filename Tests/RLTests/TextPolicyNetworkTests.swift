@@ -37,6 +37,43 @@ import Neural
         #expect(batch.stateOf == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2])
     }
 
+    /// The builder's packed-text tables against a plain `String`-keyed deduplication,
+    /// over batches with more distinct texts than the tables start with (64 slots), texts
+    /// that share prefixes ("a1", "a10", "a1a1"), and one builder reused across batches.
+    @Test func packedActionTablesMatchAStringDictionary() throws {
+        var builder = PolicyBatchBuilder()
+        var rng = SeededGenerator(seed: 5)
+        let pool = (0..<300).map { i in ["a\(i)", "a1" + String(i), "m\(i % 7)-\(i)", String(repeating: "z", count: 1 + i % 8)][i % 4] }
+        for round in 0..<6 {
+            let states = (0..<(20 + 10 * round)).map { _ in
+                (observation: "maze-7x7\n#@G#", actions: (0..<(1 + Int(rng.next() % 40))).map { _ in pool[Int(rng.next() % 300)] })
+            }
+            let batch = try builder.batch(states)
+            var expected: [String: Int32] = [:], order: [String] = []
+            var textOf: [Int32] = []
+            for state in states {
+                for text in state.actions {
+                    if expected[text] == nil { expected[text] = Int32(order.count); order.append(text) }
+                    textOf.append(expected[text]!)
+                }
+            }
+            #expect(batch.textOf == textOf, "round \(round)")
+            #expect(batch.distinctActions == order.count)
+            let width = TextEncoding.actionLength
+            let tokens = try order.flatMap { try TextEncoding.encodeAction($0) }
+            #expect(batch.actionTokens == tokens, "each distinct text's tokens, in order of first use")
+            #expect(batch.actionTokens.count == order.count * width)
+        }
+        #expect(PolicyBatchBuilder.pack("a1") != PolicyBatchBuilder.pack("a1a1"))
+        #expect(PolicyBatchBuilder.pack("") == nil && PolicyBatchBuilder.pack("abcdefghi") == nil && PolicyBatchBuilder.pack("a\u{0}") == nil)
+        // Texts the network cannot read are errors that say why, packable or not, and
+        // after a failed batch the builder still works.
+        for bad in ["abcdefghi", "", "a\u{0}", "\u{e9}", "a\tb"] {
+            #expect(throws: EncodingError.self) { _ = try builder.batch([(observation: "x", actions: ["up", bad])]) }
+        }
+        #expect(try builder.batch([(observation: "x", actions: ["up", "down", "up"])]).distinctActions == 2)
+    }
+
     @Test(arguments: [Architecture.mlp, .conv, .transformer])
     func gradientsMatchFiniteDifferences(architecture: Architecture) throws {
         let batch = try sampleBatch()

@@ -33,19 +33,27 @@ public struct TokenBatch: Sendable, Hashable {
     public init(sequences: [[Int32]], positions: [[Int32]]? = nil, length: Int) {
         var tokens = [Int32](repeating: 0, count: sequences.count * length)
         var mask = [Float](repeating: 0, count: sequences.count * length)
-        var ids = positions.map { _ in [Int32](repeating: 0, count: sequences.count * length) }
-        for (row, sequence) in sequences.enumerated() {
-            precondition(!sequence.isEmpty && sequence.count <= length, "sequence \(row) has \(sequence.count) tokens; allowed 1...\(length)")
-            for (i, token) in sequence.enumerated() {
-                tokens[row * length + i] = token
-                mask[row * length + i] = 1
-            }
-            if let positions {
-                precondition(positions[row].count == sequence.count, "sequence \(row) needs one position per token")
-                for (i, position) in positions[row].enumerated() { ids![row * length + i] = position }
+        var ids = [Int32](repeating: 0, count: positions == nil ? 0 : sequences.count * length)
+        // Row copies through raw pointers: element-by-element stores into the arrays (and
+        // into an optional array) took about 2% of a training run.
+        tokens.withUnsafeMutableBufferPointer { tokenRows in
+            mask.withUnsafeMutableBufferPointer { maskRows in
+                ids.withUnsafeMutableBufferPointer { idRows in
+                    for (row, sequence) in sequences.enumerated() {
+                        precondition(!sequence.isEmpty && sequence.count <= length,
+                                     "sequence \(row) has \(sequence.count) tokens; allowed 1...\(length)")
+                        let start = row * length
+                        sequence.withUnsafeBufferPointer { (tokenRows.baseAddress! + start).update(from: $0.baseAddress!, count: $0.count) }
+                        (maskRows.baseAddress! + start).update(repeating: 1, count: sequence.count)
+                        if let positions {
+                            precondition(positions[row].count == sequence.count, "sequence \(row) needs one position per token")
+                            positions[row].withUnsafeBufferPointer { (idRows.baseAddress! + start).update(from: $0.baseAddress!, count: $0.count) }
+                        }
+                    }
+                }
             }
         }
-        self.init(tokens: tokens, mask: mask, positions: ids, batch: sequences.count, length: length)
+        self.init(tokens: tokens, mask: mask, positions: positions == nil ? nil : ids, batch: sequences.count, length: length)
     }
 
     /// The position id of token `t` of sequence `s`.
