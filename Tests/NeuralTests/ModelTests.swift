@@ -148,6 +148,95 @@ import Testing
         for i in summed.indices { #expect(abs(summed[i] - batchGradients[i]) <= 1e-4, "gradient \(i)") }
     }
 
+    /// The first layer sums each distinct run of consecutive positions once (a text line).
+    /// Boards made of a few repeated lines, lines longer than a run (16), gaps between
+    /// positions and lines that repeat at other places: each sequence's first layer must
+    /// be relu(b0 + sum over its tokens of E[token] W0[position]), computed here by hand,
+    /// and the batch's gradient the sum of its sequences' gradients.
+    @Test func mlpFirstLayerOverRepeatedRunsMatchesTheTokenSum() {
+        let (v, e, h, columns) = (6, 4, 8, 20)
+        let config = ModelConfig(architecture: .mlp, width: h, depth: 1, vocabularySize: v, maxLength: 5 * columns, actionCount: 3)
+        #expect(config.embeddingWidth == e)
+        var layout = ParameterLayout()
+        let encoder = MLPEncoder(config: config, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 11)
+        var rng = SeededGenerator(seed: 12)
+        let lines: [[Int32]] = (0..<4).map { _ in (0..<(3 + Int(rng.next() % 17))).map { _ in Int32(rng.next() % UInt64(v)) } }
+        var sequences: [[Int32]] = [], positions: [[Int32]] = []
+        for _ in 0..<40 {
+            var tokens: [Int32] = [], places: [Int32] = []
+            for line in 0..<5 where rng.next() % 4 != 0 {
+                let text = lines[Int(rng.next() % 4)], start = Int(rng.next() % 2)
+                for (column, token) in text.enumerated() where column + start < columns {
+                    tokens.append(token)
+                    places.append(Int32(line * columns + column + start))
+                }
+            }
+            if tokens.isEmpty { tokens = [1]; places = [0] }
+            sequences.append(tokens)
+            positions.append(places)
+        }
+        let batch = TokenBatch(sequences: sequences, positions: positions, length: sequences.map(\.count).max()!)
+        let upstream = randomValues(sequences.count * h, seed: 13, scale: 1)
+        store.zeroGradients()
+        let out = Array(UnsafeBufferPointer(start: encoder.forward(.tokens(batch), store: store), count: sequences.count * h))
+        encoder.backward(dout: upstream, store: store)
+        let batchGradients = store.snapshot(.gradients)
+
+        let p = store.parameters
+        let table = p + store.view(named: "mlp.token_embedding")!.offset
+        let weight = p + store.view(named: "mlp.input.weight")!.offset, bias = p + store.view(named: "mlp.input.bias")!.offset
+        for s in sequences.indices {
+            for j in 0..<h {
+                var pre = Double(bias[j])
+                for (token, position) in zip(sequences[s], positions[s]) {
+                    for k in 0..<e { pre += Double(table[Int(token) * e + k]) * Double(weight[(Int(position) * e + k) * h + j]) }
+                }
+                #expect(abs(Double(out[s * h + j]) - max(pre, 0)) <= 1e-5, "sequence \(s) unit \(j)")
+            }
+        }
+        store.zeroGradients()
+        for s in sequences.indices {
+            let one = TokenBatch(sequences: [sequences[s]], positions: [positions[s]], length: sequences[s].count)
+            _ = encoder.forward(.tokens(one), store: store)
+            Array(upstream[(s * h)..<((s + 1) * h)]).withUnsafeBufferPointer { encoder.backward(dout: $0.baseAddress!, store: store) }
+        }
+        let summed = store.snapshot(.gradients)
+        #expect(summed.contains { $0 != 0 })
+        for i in summed.indices { #expect(abs(summed[i] - batchGradients[i]) <= 1e-4, "gradient \(i)") }
+    }
+
+    /// Runs split at gaps in position and after 16 tokens; a run seen before gets the
+    /// index it got then, a run that is a prefix of another its own.
+    @Test func runCollectorSplitsAndDeduplicatesRuns() {
+        var collector = RunCollector(pairs: [9, 9], starts: [0, 7], table: RunTable(), occurrences: [4])
+        for (pair, position) in [(1, 0), (2, 1), (3, 2), (1, 16), (2, 17), (1, 32), (2, 33), (3, 34)] {
+            collector.add(pair: Int32(pair), at: position)
+        }
+        collector.closeRun()
+        for i in 0..<20 { collector.add(pair: Int32(10 + i), at: 40 + i) }
+        collector.closeRun()
+        collector.add(pair: 1, at: 70)
+        collector.add(pair: 2, at: 71)
+        collector.closeRun()
+        #expect(collector.occurrences == [0, 1, 0, 2, 3, 1])
+        #expect(collector.starts == [0, 3, 5, 21, 25])
+        #expect(collector.pairs == [1, 2, 3, 1, 2] + (10..<30).map { Int32($0) })
+    }
+
+    /// Runs that share a hash are told apart by the caller's comparison.
+    @Test func runTableTellsApartRunsWithTheSameHash() {
+        var table = RunTable()
+        for index in 0..<3000 { table.insert(Int32(index), hash: UInt64(index % 7)) }
+        #expect(table.find(2) { $0 == 2998 } == 2998)
+        #expect(table.find(3) { $0 == 2998 } == nil, "2998 was stored under hash 2, not 3")
+        #expect(table.find(3) { $0 == 2999 } == 2999)
+        table.removeAll()
+        #expect(table.find(4) { _ in true } == nil)
+        table.insert(5, hash: 4)
+        #expect(table.find(4) { _ in true } == 5)
+    }
+
     @Test(arguments: Architecture.allCases)
     func familiesSpanTenToTheFourToTenToTheSeven(architecture: Architecture) {
         // The lab's scaling range: a small and a large setting of the same family, with the

@@ -31,13 +31,19 @@ public final class MLPEncoder: FeatureEncoder {
     private let activations: [FloatBuffer]     // depth x (B, H)
     private let dActivation = FloatBuffer()    // (B, H) scratch
     private let dPreActivation = FloatBuffer() // (B, H) scratch
-    // The distinct (position, token) pairs of the last token batch (forward).
+    // The distinct (position, token) pairs and the distinct runs of the last token batch
+    // (forward; see `collectPairs`).
     private var pairKeys: [Int] = []                  // position * V + token, in order of first occurrence
     private var pairSlot: [Int32] = []                // (maxLength * V): index in pairKeys, or -1
-    private var occurrencePairs: [Int32] = []         // each real token's pair, sequence by sequence
-    private var occurrenceStarts: [Int32] = []        // (B + 1): sequence s's tokens are starts[s] ..< starts[s + 1]
+    private var runPairs: [Int32] = []                // each distinct run's pairs, run after run
+    private var runStarts: [Int32] = [0]              // (runs + 1): run r's pairs are runPairs[runStarts[r] ..< runStarts[r + 1]]
+    private var runTable = RunTable()                 // a run's pairs -> its index
+    private var occurrenceRuns: [Int32] = []          // each sequence's runs, sequence by sequence
+    private var occurrenceStarts: [Int32] = []        // (B + 1): sequence s's runs are occurrenceRuns[starts[s] ..< starts[s + 1]]
     private let pairContributions = FloatBuffer()    // (pairs, H): E[token] W0[position]
     private let pairGradients = FloatBuffer()        // (pairs, H) scratch
+    private let runSums = FloatBuffer()              // (runs, H): the sum of a run's pair contributions
+    private let runGradients = FloatBuffer()         // (runs, H) scratch
 
     /// Registers the encoder's parameters in `layout`.
     public init(config: ModelConfig, layout: inout ParameterLayout) {
@@ -82,6 +88,9 @@ public final class MLPEncoder: FeatureEncoder {
             // times (a go batch: every cell is '.', 'X' or 'O'). So each distinct pair's
             // vector is computed once (D x H multiply-adds) and each occurrence adds it
             // (H adds), instead of D x H multiply-adds per occurrence.
+            // Whole runs of consecutive positions (a text line: an id line, a row of
+            // the board) repeat too, so the pairs' vectors are summed once per distinct
+            // run, and each sequence adds one vector per run instead of one per token.
             let table = p + tokenEmbedding!.offset, weight = p + inputWeight.offset, bias = p + inputBias.offset
             collectPairs(batch, vocabulary: v)
             let contributions = reserved(pairContributions, pairKeys.count * h)
@@ -90,13 +99,24 @@ public final class MLPEncoder: FeatureEncoder {
                 out.update(repeating: 0, count: h)
                 for k in 0..<e { simdAxpy(h, embedding[k], weight + (position * e + k) * h, out) }
             }
-            occurrencePairs.withUnsafeBufferPointer { pairs in
+            let runCount = runStarts.count - 1
+            let sums = reserved(runSums, runCount * h)
+            runPairs.withUnsafeBufferPointer { pairs in
+                runStarts.withUnsafeBufferPointer { bounds in
+                    for r in 0..<runCount {
+                        let out = sums + r * h, first = Int(bounds[r])
+                        out.update(from: contributions + Int(pairs[first]) * h, count: h)
+                        for o in (first + 1)..<Int(bounds[r + 1]) { simdAxpy(h, 1, contributions + Int(pairs[o]) * h, out) }
+                    }
+                }
+            }
+            occurrenceRuns.withUnsafeBufferPointer { runs in
                 occurrenceStarts.withUnsafeBufferPointer { starts in
                     for s in 0..<b {
                         let out = pre0 + s * h
                         out.update(from: bias, count: h)
                         for o in Int(starts[s])..<Int(starts[s + 1]) {
-                            simdAxpy(h, 1, contributions + Int(pairs[o]) * h, out)
+                            simdAxpy(h, 1, sums + Int(runs[o]) * h, out)
                         }
                     }
                 }
@@ -139,23 +159,33 @@ public final class MLPEncoder: FeatureEncoder {
         // dPre now holds the gradient of the first layer's pre-activation.
         switch input {
         case .tokens(let batch):
-            // The gradient of each distinct (position, token) pair's vector is the sum of
-            // dPre over the pair's occurrences; W0 and E get their gradients from it once
-            // per pair (see forward).
+            // The gradient of each distinct run's sum is the sum of dPre over the run's
+            // occurrences, and a pair's vector gets the gradients of the runs it is in; W0
+            // and E get their gradients from it once per pair (see forward).
             let (v, e) = (config.vocabularySize, config.embeddingWidth)
             let table = p + tokenEmbedding!.offset, weight = p + inputWeight.offset
             let dtable = g + tokenEmbedding!.offset, dweight = g + inputWeight.offset, dbias = g + inputBias.offset
             precondition(occurrenceStarts.count == batch.batch + 1, "backward without a matching forward")
-            let dContributions = reserved(pairGradients, pairKeys.count * h)
-            dContributions.update(repeating: 0, count: pairKeys.count * h)
-            occurrencePairs.withUnsafeBufferPointer { pairs in
+            let runCount = runStarts.count - 1
+            let dSums = reserved(runGradients, runCount * h)
+            dSums.update(repeating: 0, count: runCount * h)
+            occurrenceRuns.withUnsafeBufferPointer { runs in
                 occurrenceStarts.withUnsafeBufferPointer { starts in
                     for s in 0..<b {
                         let d = dPre + s * h
                         simdAxpy(h, 1, d, dbias)
                         for o in Int(starts[s])..<Int(starts[s + 1]) {
-                            simdAxpy(h, 1, d, dContributions + Int(pairs[o]) * h)
+                            simdAxpy(h, 1, d, dSums + Int(runs[o]) * h)
                         }
+                    }
+                }
+            }
+            let dContributions = reserved(pairGradients, pairKeys.count * h)
+            dContributions.update(repeating: 0, count: pairKeys.count * h)
+            runPairs.withUnsafeBufferPointer { pairs in
+                runStarts.withUnsafeBufferPointer { bounds in
+                    for r in 0..<runCount {
+                        for o in Int(bounds[r])..<Int(bounds[r + 1]) { simdAxpy(h, 1, dSums + r * h, dContributions + Int(pairs[o]) * h) }
                     }
                 }
             }
@@ -178,20 +208,22 @@ public final class MLPEncoder: FeatureEncoder {
         }
     }
 
-    /// Finds the distinct (position, token) pairs of `batch` (`pairKeys`) and each real
-    /// token's pair (`occurrencePairs`, `occurrenceStarts`).
+    /// Finds the distinct (position, token) pairs of `batch` (`pairKeys`), its distinct
+    /// runs (`runPairs`, `runStarts`; see `RunCollector`) and each sequence's runs
+    /// (`occurrenceRuns`, `occurrenceStarts`).
     private func collectPairs(_ batch: TokenBatch, vocabulary v: Int) {
         let maxLength = config.maxLength
         // The loop appends to locals, not to the stored arrays: every access to a class's
         // stored property inside the per-token closure is a dynamic exclusivity check,
         // which took about 3% of a training run (perf, `swift_beginAccess` under here).
+        // (So does a local function that captures variables, hence `RunCollector`.)
         // Taking the arrays out of the properties leaves each uniquely referenced, so
         // they grow in place and keep their capacity from batch to batch.
-        var slots = pairSlot, keys = pairKeys, pairs = occurrencePairs, starts = occurrenceStarts
-        (pairSlot, pairKeys, occurrencePairs, occurrenceStarts) = ([], [], [], [])
+        var slots = pairSlot, keys = pairKeys, starts = occurrenceStarts
+        var collector = RunCollector(pairs: runPairs, starts: runStarts, table: runTable, occurrences: occurrenceRuns)
+        (pairSlot, pairKeys, runPairs, runStarts, runTable, occurrenceRuns, occurrenceStarts) = ([], [], [], [], RunTable(), [], [])
         if slots.count != maxLength * v { slots = [Int32](repeating: -1, count: maxLength * v) }
         keys.removeAll(keepingCapacity: true)
-        pairs.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         slots.withUnsafeMutableBufferPointer { slot in
             forEachToken(batch) { _, _, token, position in
@@ -202,14 +234,17 @@ public final class MLPEncoder: FeatureEncoder {
                     slot[key] = Int32(keys.count)
                     keys.append(key)
                 }
-                pairs.append(slot[key])
+                collector.add(pair: slot[key], at: position)
             } startingSequence: { _ in
-                starts.append(Int32(pairs.count))
+                collector.closeRun()
+                starts.append(Int32(collector.occurrences.count))
             }
+            collector.closeRun()
             for key in keys { slot[key] = -1 }
         }
-        starts.append(Int32(pairs.count))
-        (pairSlot, pairKeys, occurrencePairs, occurrenceStarts) = (slots, keys, pairs, starts)
+        starts.append(Int32(collector.occurrences.count))
+        (pairSlot, pairKeys, runPairs, runStarts, runTable, occurrenceRuns, occurrenceStarts) =
+            (slots, keys, collector.pairs, collector.starts, collector.table, collector.occurrences, starts)
     }
 
     /// Each layer's ReLU output (B, H) of the last forward: "layer 1" ... "layer depth".
@@ -243,5 +278,118 @@ public final class MLPEncoder: FeatureEncoder {
                 }
             }
         }
+    }
+}
+
+/// Splits a batch's sequences into runs and finds the distinct ones (`MLPEncoder.collectPairs`).
+///
+/// A run is a stretch of a sequence's tokens at consecutive positions, at most
+/// `maxLength` long: with `TextEncoding`'s line-and-column positions, one line of text (a
+/// newline skips to the next line's position). Two runs are the same when they have the
+/// same (position, token) pairs in the same order.
+struct RunCollector {
+    /// The longest run: `TextEncoding`'s line width.
+    static let maxLength = 16
+    /// FNV-1a's offset basis, where a run's hash starts.
+    static let hashBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    /// Each distinct run's pairs, run after run; then the pairs of the run being read,
+    /// which `closeRun` takes off again if the run is already known.
+    private(set) var pairs: [Int32]
+    /// (runs + 1): run r's pairs are `pairs[starts[r] ..< starts[r + 1]]`.
+    private(set) var starts: [Int32]
+    private(set) var table: RunTable
+    /// Each run read, as its distinct run's index, in order.
+    private(set) var occurrences: [Int32]
+    private var length = 0, lastPosition = Int.min, hash = RunCollector.hashBasis
+
+    /// Starts empty, reusing the arrays' and the table's storage.
+    init(pairs: [Int32], starts: [Int32], table: RunTable, occurrences: [Int32]) {
+        (self.pairs, self.starts, self.table, self.occurrences) = (pairs, starts, table, occurrences)
+        self.pairs.removeAll(keepingCapacity: true)
+        self.starts.removeAll(keepingCapacity: true)
+        self.starts.append(0)
+        self.table.removeAll()
+        self.occurrences.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads the next token's pair; a gap in positions or a full run closes the run before it.
+    @inline(__always)
+    mutating func add(pair: Int32, at position: Int) {
+        if position != lastPosition &+ 1 || length == Self.maxLength { closeRun() }
+        pairs.append(pair)
+        length += 1
+        hash = (hash ^ UInt64(UInt32(bitPattern: pair))) &* 0x100_0000_01B3  // FNV-1a's prime
+        lastPosition = position
+    }
+
+    /// Ends the run being read (at a sequence's end, or before a new one).
+    mutating func closeRun() {
+        defer { (length, lastPosition, hash) = (0, Int.min, Self.hashBasis) }
+        guard length > 0 else { return }
+        let start = pairs.count - length, length = length
+        let known = pairs.withUnsafeBufferPointer { runPairs in
+            starts.withUnsafeBufferPointer { bounds in
+                table.find(hash) { r in
+                    let from = Int(bounds[r]), to = Int(bounds[r + 1])
+                    return to - from == length && (0..<length).allSatisfy { runPairs[from + $0] == runPairs[start + $0] }
+                }
+            }
+        }
+        if let known {
+            pairs.removeLast(length)
+            occurrences.append(known)
+        } else {
+            let index = Int32(starts.count - 1)
+            starts.append(Int32(pairs.count))
+            table.insert(index, hash: hash)
+            occurrences.append(index)
+        }
+    }
+}
+
+/// Run hashes -> run indices, by open addressing with linear probing; several runs may
+/// share a hash, so `find` asks the caller which candidate is the run. `removeAll` keeps
+/// the capacity.
+struct RunTable {
+    private var hashes: [UInt64] = []
+    private var indices: [Int32] = []   // -1: empty
+    private var count = 0
+
+    mutating func removeAll() {
+        if count > 0 { indices.withUnsafeMutableBufferPointer { $0.update(repeating: -1) } }
+        count = 0
+    }
+
+    @inline(__always)
+    private func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & (indices.count - 1) }
+
+    /// The first index stored under `hash` for which `isRun` holds, or nil.
+    func find(_ hash: UInt64, isRun: (Int) -> Bool) -> Int32? {
+        guard !indices.isEmpty else { return nil }
+        let mask = indices.count - 1
+        var i = slot(hash)
+        while indices[i] >= 0 {
+            if hashes[i] == hash && isRun(Int(indices[i])) { return indices[i] }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ index: Int32, hash: UInt64) {
+        if 2 * (count + 1) > indices.count {
+            let entries = (0..<indices.count).filter { indices[$0] >= 0 }.map { (hashes[$0], indices[$0]) }
+            let capacity = max(1024, 2 * indices.count)
+            hashes = [UInt64](repeating: 0, count: capacity)
+            indices = [Int32](repeating: -1, count: capacity)
+            count = 0
+            for (h, r) in entries { insert(r, hash: h) }
+        }
+        let mask = indices.count - 1
+        var i = slot(hash)
+        while indices[i] >= 0 { i = (i + 1) & mask }
+        hashes[i] = hash
+        indices[i] = index
+        count += 1
     }
 }
