@@ -23,11 +23,11 @@ public struct PolicyBatch: Sendable {
 
 /// Builds `PolicyBatch`es, remembering the tokens of every action text it has seen.
 ///
-/// Every batch deduplicates its states' action texts, about 130 per decision over a
-/// training update (go's 82 moves per state, five builds per decision: the rollout step
-/// and four epochs). Hashing them as `String`s (SipHash) took about 4% of a training run,
-/// so a text is packed into one integer, its UTF-8 bytes (at most `actionLength`, all
-/// nonzero), and looked up in an open-addressing table (`PackedTextTable`).
+/// Every batch deduplicates its states' action texts, and a decision is in five batches
+/// (its rollout step and four epochs), each time with all its legal actions (82 for a
+/// go-lite-9x9 state). Hashing them as `String`s (SipHash) took about 4% of a training
+/// run, so a text is packed into one integer, its UTF-8 bytes (at most `actionLength`,
+/// all nonzero), and looked up in an open-addressing table (`PackedTextTable`).
 public struct PolicyBatchBuilder {
     /// Packed text -> index of its tokens in `cachedTokens` (an `actionLength` row each).
     private var cache = PackedTextTable()
@@ -89,7 +89,8 @@ public struct PolicyBatchBuilder {
 
     /// `text`'s UTF-8 bytes in one integer, the first in the lowest byte; nil if it has
     /// none, more than `TextEncoding.actionLength`, or a zero byte. Distinct texts that
-    /// pack give distinct integers (no byte is zero, so the length is implied).
+    /// pack give distinct integers (no byte is zero, so the length is implied). This needs
+    /// `actionLength` <= 8, the bytes of a `UInt64`; a test checks it.
     @inline(__always)
     static func pack(_ text: String) -> UInt64? {
         var packed: UInt64 = 0, count = 0

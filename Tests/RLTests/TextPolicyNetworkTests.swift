@@ -68,9 +68,16 @@ import Neural
         #expect(PolicyBatchBuilder.pack("") == nil && PolicyBatchBuilder.pack("abcdefghi") == nil && PolicyBatchBuilder.pack("a\u{0}") == nil)
         // Texts the network cannot read are errors that say why, packable or not, and
         // after a failed batch the builder still works.
-        for bad in ["abcdefghi", "", "a\u{0}", "\u{e9}", "a\tb"] {
-            #expect(throws: EncodingError.self) { _ = try builder.batch([(observation: "x", actions: ["up", bad])]) }
+        for bad in ["abcdefghi", "", "a\u{0}", "\u{e9}", "a\tb", "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"] {
+            var expected: EncodingError?
+            do { _ = try TextEncoding.encodeAction(bad) } catch { expected = error }
+            guard let expected else {
+                Issue.record("'\(bad)' should not be a valid action")
+                continue
+            }
+            #expect(throws: expected) { _ = try builder.batch([(observation: "x", actions: ["up", bad])]) }
         }
+        #expect(TextEncoding.actionLength <= 8, "PolicyBatchBuilder.pack keeps an action text's bytes in one UInt64")
         #expect(try builder.batch([(observation: "x", actions: ["up", "down", "up"])]).distinctActions == 2)
     }
 

@@ -288,7 +288,9 @@ public final class MLPEncoder: FeatureEncoder {
 /// newline skips to the next line's position). Two runs are the same when they have the
 /// same (position, token) pairs in the same order.
 struct RunCollector {
-    /// The longest run: `TextEncoding`'s line width.
+    /// The longest run: `TextEncoding.columns`, the line width of the positions, copied
+    /// here because `Neural` does not import `RL`. Were they to differ, runs would still be
+    /// exact, only no longer one text line each.
     static let maxLength = 16
     /// FNV-1a's offset basis, where a run's hash starts.
     static let hashBasis: UInt64 = 0xCBF2_9CE4_8422_2325
