@@ -91,10 +91,13 @@ public final class SelfPlayRollouts {
     public internal(set) var decisionsPerGame: [Double]
     /// Games of each game that have ended (for the running mean, at most 16 are counted).
     var endedPerGame: [Int]
+    /// Each game's sampling weight (`TrainingConfig.gameWeights`), in the order of `games`.
+    let gameWeights: [Double]
 
     public init(games: [AnyGame], config: TrainingConfig, rng: SeededGenerator) {
         self.games = games
         self.config = config
+        gameWeights = config.gameWeightList
         self.rng = rng
         results = Array(repeating: [], count: games.count)
         decisionsPerGame = games.enumerated().map { index, game in
@@ -131,20 +134,26 @@ public final class SelfPlayRollouts {
         return Slot(game: index, state: opening, learner: [seat == 0, seat == 1], trajectories: [[], []], opponent: .pool)
     }
 
-    /// The index of the game a new slot plays (`config.gameSampling`).
+    /// The index of the game a new slot plays (`config.gameSampling`, `config.gameWeights`).
     private func drawGame() -> Int {
         switch config.gameSampling {
-        case .episodes:
+        case .episodes where config.gameWeights.isEmpty:
             return Int(rng.next() % UInt64(games.count))
+        case .episodes:
+            return draw(weights: gameWeights)
         case .decisions:
-            let weights = decisionsPerGame.map { 1 / max($0, 1) }
-            var threshold = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)
-            for (index, weight) in weights.enumerated() {
-                threshold -= weight
-                if threshold < 0 { return index }
-            }
-            return games.count - 1
+            return draw(weights: zip(gameWeights, decisionsPerGame).map { $0 / max($1, 1) })
         }
+    }
+
+    /// An index drawn with probability proportional to `weights` (not all zero).
+    private func draw(weights: [Double]) -> Int {
+        var threshold = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)
+        for (index, weight) in weights.enumerated() where weight > 0 {
+            threshold -= weight
+            if threshold < 0 { return index }
+        }
+        return weights.lastIndex(where: { $0 > 0 }) ?? games.count - 1
     }
 
     /// The number of moves of one game between uniformly random players (a task: until it

@@ -52,6 +52,16 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var poolSize = 8
     /// How a slot that starts a new game chooses it (see `GameSampling`).
     public var gameSampling: GameSampling = .decisions
+    /// Relative sampling weights of games, by game id; a game not listed has weight 1. A
+    /// game of weight 3 is drawn three times as often as under `gameSampling` alone (so it
+    /// gets about three times the decisions of a weight-1 game), and 0 never trains it
+    /// (it is still evaluated). Empty, the default: every game alike.
+    ///
+    /// Why: a game's share of the gradient is its share of the decisions. Drawing a game
+    /// more often gives it a larger share without scaling its advantages (which, for the
+    /// tasks, scales noise up: see `advantageFloor`). `GameWeights.parse` reads them from
+    /// the command line, where groups such as `tasks` are resolved to game ids.
+    public var gameWeights: [String: Double] = [:]
     /// What each game's advantages are divided by before the loss (see `AdvantageScaling`).
     public var advantageScaling: AdvantageScaling = .running
     /// `AdvantageScaling.running` divides by at least this, so a game whose advantages are
@@ -89,9 +99,19 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads, convolutionLayers: convolutionLayers)
     }
 
+    /// Each game's sampling weight, in the order of `games` (see `gameWeights`).
+    public var gameWeightList: [Double] { games.map { gameWeights[$0] ?? 1 } }
+
     /// Why the config cannot be trained, or nil.
     public var problem: String? {
         if games.isEmpty { return "no games" }
+        if let unknown = gameWeights.keys.sorted().first(where: { !games.contains($0) }) {
+            return "a game weight is given for '\(unknown)', which the run does not train; its games: \(games.joined(separator: ", "))"
+        }
+        if let (id, weight) = gameWeights.sorted(by: { $0.key < $1.key }).first(where: { !($0.value >= 0 && $0.value.isFinite) }) {
+            return "game weights must be 0 or more (got \(weight) for \(id))"
+        }
+        if !gameWeightList.contains(where: { $0 > 0 }) { return "every game has weight 0: at least one must be trained" }
         if let problem = model.problem { return problem }
         if environments < 1 { return "environments must be at least 1 (got \(environments))" }
         if decisionsPerUpdate < 1 { return "decisions per update must be at least 1 (got \(decisionsPerUpdate))" }
@@ -185,7 +205,7 @@ extension TrainingConfig {
         case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
-             checkpointEvery, gameSampling, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus
+             checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
@@ -221,6 +241,7 @@ extension TrainingConfig {
         randomOpeningPlies = try c.decodeIfPresent(Int.self, forKey: .randomOpeningPlies) ?? 0
         // Files from before game sampling had a choice drew games per episode.
         gameSampling = try c.decodeIfPresent(GameSampling.self, forKey: .gameSampling) ?? .episodes
+        try read(.gameWeights, into: &gameWeights)
         // Files from before advantage scaling had a choice used each batch's own spread.
         advantageScaling = try c.decodeIfPresent(AdvantageScaling.self, forKey: .advantageScaling) ?? .batch
         try read(.advantageFloor, into: &advantageFloor)

@@ -25,6 +25,9 @@ struct Train: ParsableCommand {
 
     @OptionGroup var model: TrainingOptions<TrainDefaults>
 
+    @Option(help: "How often each game is drawn, relative to the others: KEY=WEIGHT pairs, KEY a game id, a prefix ending in * (maze-*), 'tasks' or 'two-player' (e.g. tasks=3,othello-8x8=2; unnamed games 1; 0: evaluated, never trained).")
+    var gameWeights: String?
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
@@ -75,6 +78,9 @@ struct Train: ParsableCommand {
         do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
         guard minutes > 0 else { throw ValidationError("--minutes must be positive (got \(minutes)).") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
+        if let gameWeights {
+            do { _ = try GameWeights.parse(gameWeights, games: try GameCatalog.registry.games(games)) } catch { throw ValidationError("\(error)") }
+        }
         if let problem = config().problem { throw ValidationError(problem) }
         guard evalGames >= 1, evalMCTS >= 0 else { throw ValidationError("--eval-games must be at least 1 and --eval-mcts at least 0.") }
         guard evalEvery >= 0, evalQuick >= 1 else { throw ValidationError("--eval-every must be at least 0 and --eval-quick at least 1.") }
@@ -84,8 +90,10 @@ struct Train: ParsableCommand {
     }
 
     func config() -> TrainingConfig {
-        var config = TrainingConfig(games: (try? GameCatalog.registry.games(games).map(\.id)) ?? [])
+        let gameList = (try? GameCatalog.registry.games(games)) ?? []
+        var config = TrainingConfig(games: gameList.map(\.id))
         model.apply(to: &config)
+        if let gameWeights, let weights = try? GameWeights.parse(gameWeights, games: gameList) { config.gameWeights = weights }
         config.seed = seed
         config.checkpointEvery = checkpointEvery
         return config
@@ -128,6 +136,10 @@ struct Train: ParsableCommand {
         print("training \(config.architecture.rawValue) width \(config.width) depth \(config.depth) "
               + "(\(trainer.network.parameterCount) parameters) with \(config.algorithm.rawValue) on \(trainer.games.count) games; "
               + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes") + "; logs in \(runDirectory.path), checkpoints in \(checkpointDirectory.path)")
+        if !config.gameWeights.isEmpty {
+            print("games drawn with weights (the others 1): "
+                  + config.games.compactMap { id in config.gameWeights[id].map { "\(id) \($0.formatted())" } }.joined(separator: ", "))
+        }
         print("progress every 10 s; per game, the mean return of its last 200 finished games against random or the pool "
               + "(+1 win, -1 loss; tasks: the reward, 0 to 1)")
         var schedule = TrainingSession.Schedule(budget: steps.map { .decisions($0) } ?? .seconds(minutes * 60))
