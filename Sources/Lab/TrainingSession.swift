@@ -51,7 +51,8 @@ public final class TrainingSession {
         public var evaluationGames = 100
         /// The games evaluated (indices into the trainer's games); nil: all.
         public var evaluatedGames: [Int]? = nil
-        /// Stop once every evaluated game scores at least this in an evaluation.
+        /// Stop once every evaluated game scores at least this in an evaluation (games of
+        /// weight 0, `TrainingConfig.gameWeights`, are left out: they are not trained).
         public var stopScore: Double? = nil
 
         public init(budget: Budget) { self.budget = budget }
@@ -167,7 +168,9 @@ public final class TrainingSession {
         let evaluation = Measurement(decisions: decisions, seconds: seconds, scores: scores)
         evaluations.append(evaluation)
         onEvaluation?(evaluation)
-        if let stop = schedule.stopScore, scores.allSatisfy({ $0.score >= stop }) {
+        // Games of weight 0 are evaluated but not trained, so they do not hold a run back.
+        let trainedScores = zip(indices, scores).filter { (trainer.config.gameWeights[trainer.games[$0.0].id] ?? 1) > 0 }.map(\.1)
+        if let stop = schedule.stopScore, trainedScores.allSatisfy({ $0.score >= stop }) {
             reachedStopScore = true
             return true
         }

@@ -3,18 +3,32 @@ import GameKit
 /// Reads `--game-weights`: comma-separated `KEY=WEIGHT` pairs that set how often each game
 /// of a run is drawn (`TrainingConfig.gameWeights`).
 ///
-/// A key names games of the run in one of three ways, the most specific winning when
-/// several name the same game:
+/// A key names games of the run in one of three ways:
 /// 1. a game id (`othello-8x8=2`);
-/// 2. a prefix ending in `*` (`maze-*=2`); a longer prefix beats a shorter one;
+/// 2. a prefix ending in `*` (`maze-*=2`; `*` alone names every game);
 /// 3. a group: `tasks` (single-player games) or `two-player`.
 ///
-/// So `tasks=3,maze-*=2,maze-7x7=1` gives the key-door, lava and coins tasks weight 3, the
-/// two larger mazes 2 and maze-7x7 1. Every other game keeps weight 1.
+/// When several keys name the same game, the one naming the fewest games of the run wins
+/// (on a tie: an id before a prefix before a group, then the longer key). So
+/// `tasks=3,maze-*=2,maze-7x7=1` gives the key-door, lava and coins tasks weight 3, the
+/// two larger mazes 2 and maze-7x7 1, and `*=0,tasks=1` trains the tasks alone. Every
+/// game no key names keeps weight 1.
+///
+/// A weight is 0 or lies in [`smallest`, `largest`]: the bounds keep the sampler's sums
+/// and ratios (weight / decisions per game) far from overflow and underflow.
 public enum GameWeights {
     /// What is wrong with a `--game-weights` text.
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public let description: String
+    }
+
+    /// The smallest positive weight and the largest weight allowed.
+    public static let smallest = 0.001, largest = 1000.0
+
+    /// Why a weight cannot be used, or nil (`smallest`, `largest`).
+    static func problem(with weight: Double) -> String? {
+        if weight == 0 || (weight >= smallest && weight <= largest) { return nil }
+        return "a game weight must be 0 or lie between \(smallest) and \(Int(largest)) (got \(weight))"
     }
 
     /// The groups a key can name, by the player count of the games they hold.
@@ -25,41 +39,47 @@ public enum GameWeights {
     /// is negative or not a number, a key names no game of the run, or a key is repeated.
     public static func parse(_ text: String, games: [AnyGame]) throws(ParseError) -> [String: Double] {
         let allowed = "give KEY=WEIGHT pairs separated by commas, where KEY is a game id of the run, "
-            + "a prefix ending in * (e.g. maze-*), 'tasks' or 'two-player', and WEIGHT a number of 0 or more "
-            + "(e.g. tasks=3,othello-8x8=2)"
-        // Each game's weight with the specificity of the key that set it:
-        // 3 for an id, 2 for a prefix (ties broken by the prefix's length), 1 for a group.
-        var chosen: [String: (weight: Double, rank: Int, length: Int)] = [:]
+            + "a prefix ending in * (e.g. maze-*), 'tasks' or 'two-player', and WEIGHT 0 or a number from "
+            + "\(smallest) to \(Int(largest)) (e.g. tasks=3,othello-8x8=2)"
+        /// Each game's weight with the specificity of the key that set it: fewer games named
+        /// first, then the kind (an id 3, a prefix 2, a group 1), then the key's length.
+        struct Choice { var weight: Double; var named: Int; var kind: Int; var length: Int
+            func beats(_ other: Choice) -> Bool { (-named, kind, length) > (-other.named, other.kind, other.length) }
+        }
+        var chosen: [String: Choice] = [:]
         var seenKeys: Set<String> = []
         for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw ParseError(description: "bad game weight '\(pair)': \(allowed)") }
+            guard parts.count == 2 else { throw ParseError(description: "bad game weight '\(pair)' (not KEY=WEIGHT): \(allowed)") }
             let key = trimmed(parts[0]), valueText = trimmed(parts[1])
-            guard !key.isEmpty, let weight = Double(valueText), weight >= 0, weight.isFinite else {
-                throw ParseError(description: "bad game weight '\(pair)': \(allowed)")
+            guard !key.isEmpty else { throw ParseError(description: "bad game weight '\(pair)' (no key): \(allowed)") }
+            guard let parsed = Double(valueText), parsed.isFinite else {
+                throw ParseError(description: "bad game weight '\(pair)' ('\(valueText)' is not a finite number): \(allowed)")
             }
+            let weight = parsed == 0 ? 0 : parsed  // -0 is 0
+            if let problem = problem(with: weight) { throw ParseError(description: "bad game weight '\(pair)': \(problem); \(allowed)") }
             guard seenKeys.insert(key).inserted else {
                 throw ParseError(description: "'\(key)' is given two weights in --game-weights; give each key once")
             }
-            let named: [AnyGame], rank: Int
+            let named: [AnyGame], kind: Int
             if let group = groups.first(where: { $0.name == key }) {
                 named = games.filter { $0.playerCount == group.playerCount }
-                rank = 1
+                kind = 1
             } else if key.hasSuffix("*") {
                 let prefix = String(key.dropLast())
                 named = games.filter { $0.id.hasPrefix(prefix) }
-                rank = 2
+                kind = 2
             } else {
                 named = games.filter { $0.id == key }
-                rank = 3
+                kind = 3
             }
             guard !named.isEmpty else {
                 throw ParseError(description: "'\(key)' in --game-weights names no game of this run (its games: "
                                  + games.map(\.id).joined(separator: ", ") + "); \(allowed)")
             }
-            for game in named {
-                if let previous = chosen[game.id], (previous.rank, previous.length) > (rank, key.count) { continue }
-                chosen[game.id] = (weight, rank, key.count)
+            let choice = Choice(weight: weight, named: named.count, kind: kind, length: key.count)
+            for game in named where chosen[game.id].map({ choice.beats($0) }) ?? true {
+                chosen[game.id] = choice
             }
         }
         let weights = chosen.mapValues(\.weight).filter { $0.value != 1 }

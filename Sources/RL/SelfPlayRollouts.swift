@@ -87,17 +87,22 @@ public final class SelfPlayRollouts {
     /// 1/16 (the length changes as the network learns). Before any game has ended it is
     /// the mean length of 8 uniformly random playouts (seeded by the game's index alone,
     /// so the start is the same in every run). `GameSampling.decisions` draws each new
-    /// game with probability proportional to its inverse. Checkpoints keep it.
+    /// game with probability proportional to its inverse (times the game's weight).
+    /// Checkpoints keep it.
     public internal(set) var decisionsPerGame: [Double]
     /// Games of each game that have ended (for the running mean, at most 16 are counted).
     var endedPerGame: [Int]
     /// Each game's sampling weight (`TrainingConfig.gameWeights`), in the order of `games`.
     let gameWeights: [Double]
+    /// Whether any weight differs from 1. Unweighted runs draw exactly as before weights
+    /// existed, so their results stay bit-identical.
+    let weighted: Bool
 
     public init(games: [AnyGame], config: TrainingConfig, rng: SeededGenerator) {
         self.games = games
         self.config = config
-        gameWeights = config.gameWeightList
+        gameWeights = games.map { config.gameWeights[$0.id] ?? 1 }
+        weighted = gameWeights.contains { $0 != 1 }
         self.rng = rng
         results = Array(repeating: [], count: games.count)
         decisionsPerGame = games.enumerated().map { index, game in
@@ -137,7 +142,7 @@ public final class SelfPlayRollouts {
     /// The index of the game a new slot plays (`config.gameSampling`, `config.gameWeights`).
     private func drawGame() -> Int {
         switch config.gameSampling {
-        case .episodes where config.gameWeights.isEmpty:
+        case .episodes where !weighted:
             return Int(rng.next() % UInt64(games.count))
         case .episodes:
             return draw(weights: gameWeights)

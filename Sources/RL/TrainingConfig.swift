@@ -53,9 +53,11 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// How a slot that starts a new game chooses it (see `GameSampling`).
     public var gameSampling: GameSampling = .decisions
     /// Relative sampling weights of games, by game id; a game not listed has weight 1. A
-    /// game of weight 3 is drawn three times as often as under `gameSampling` alone (so it
-    /// gets about three times the decisions of a weight-1 game), and 0 never trains it
-    /// (it is still evaluated). Empty, the default: every game alike.
+    /// game of weight 3 is drawn three times as often as under `gameSampling` alone (with
+    /// the default `.decisions` it gets about three times the decisions of a weight-1 game;
+    /// with `.episodes`, three times the games), and a game of weight 0 is never drawn: no
+    /// decision of it is learned, though it is still evaluated. Weights are 0 or lie in
+    /// [`GameWeights.smallest`, `GameWeights.largest`]. Empty, the default: every game alike.
     ///
     /// Why: a game's share of the gradient is its share of the decisions. Drawing a game
     /// more often gives it a larger share without scaling its advantages (which, for the
@@ -108,8 +110,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         if let unknown = gameWeights.keys.sorted().first(where: { !games.contains($0) }) {
             return "a game weight is given for '\(unknown)', which the run does not train; its games: \(games.joined(separator: ", "))"
         }
-        if let (id, weight) = gameWeights.sorted(by: { $0.key < $1.key }).first(where: { !($0.value >= 0 && $0.value.isFinite) }) {
-            return "game weights must be 0 or more (got \(weight) for \(id))"
+        for (id, weight) in gameWeights.sorted(by: { $0.key < $1.key }) {
+            if let problem = GameWeights.problem(with: weight) { return "\(problem) for \(id)" }
         }
         if !gameWeightList.contains(where: { $0 > 0 }) { return "every game has weight 0: at least one must be trained" }
         if let problem = model.problem { return problem }
@@ -147,9 +149,11 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
 public enum GameSampling: String, Codable, Sendable, CaseIterable {
     /// Every game gets the same expected share of the learner's decisions: a new game is
     /// drawn with probability proportional to 1 / (its mean learner decisions per game),
-    /// a running mean kept by the rollouts (`SelfPlayRollouts.decisionsPerGame`).
+    /// a running mean kept by the rollouts (`SelfPlayRollouts.decisionsPerGame`), times
+    /// its weight when `TrainingConfig.gameWeights` sets one.
     case decisions
-    /// Every game is drawn with the same probability when a slot starts a new one.
+    /// Every game is drawn with the same probability when a slot starts a new one (or in
+    /// proportion to its weight when `TrainingConfig.gameWeights` sets one).
     case episodes
 }
 

@@ -40,7 +40,7 @@ struct Train: ParsableCommand {
     @Option(help: "Games per game in those periodic evaluations.")
     var evalQuick: Int = 100
 
-    @Option(help: "Stop once every game scores at least this in a periodic evaluation (e.g. 0.95).")
+    @Option(help: "Stop once every game scores at least this in a periodic evaluation (e.g. 0.95; games of weight 0 do not count).")
     var stopScore: Double?
 
     @Option(help: "Games (or task episodes) per game and opponent in the final evaluation.")
@@ -78,6 +78,9 @@ struct Train: ParsableCommand {
         do { _ = try GameCatalog.registry.games(games) } catch { throw ValidationError(error.description) }
         guard minutes > 0 else { throw ValidationError("--minutes must be positive (got \(minutes)).") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
+        if resume && gameWeights != nil {
+            throw ValidationError("--resume continues a run with its saved config, game weights included; leave out --game-weights.")
+        }
         if let gameWeights {
             do { _ = try GameWeights.parse(gameWeights, games: try GameCatalog.registry.games(games)) } catch { throw ValidationError("\(error)") }
         }
@@ -138,7 +141,7 @@ struct Train: ParsableCommand {
               + (steps.map { "\($0) decisions" } ?? "\(minutes) minutes") + "; logs in \(runDirectory.path), checkpoints in \(checkpointDirectory.path)")
         if !config.gameWeights.isEmpty {
             print("games drawn with weights (the others 1): "
-                  + config.games.compactMap { id in config.gameWeights[id].map { "\(id) \($0.formatted())" } }.joined(separator: ", "))
+                  + config.games.compactMap { id in config.gameWeights[id].map { "\(id) \($0)" } }.joined(separator: ", "))
         }
         print("progress every 10 s; per game, the mean return of its last 200 finished games against random or the pool "
               + "(+1 win, -1 loss; tasks: the reward, 0 to 1)")

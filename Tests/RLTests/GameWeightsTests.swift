@@ -9,7 +9,7 @@ import Games
 @Suite struct GameWeightsTests {
     let all = try! GameCatalog.registry.games("all")
 
-    @Test func theMostSpecificKeyWins() throws {
+    @Test func theKeyNamingTheFewestGamesWins() throws {
         let weights = try GameWeights.parse("tasks=3, maze-*=2,maze-7x7=1,othello-8x8=0.5", games: all)
         #expect(weights["key-door-9x9"] == 3 && weights["lava-7x7"] == 3 && weights["coins-6x6"] == 3)
         #expect(weights["maze-9x9"] == 2 && weights["maze-11x11"] == 2)
@@ -22,14 +22,33 @@ import Games
         #expect(prefixes == ["go-lite-5x5": 2, "go-lite-7x7": 2, "go-lite-9x9": 4])
         let groups = try GameWeights.parse("two-player=2", games: all)
         #expect(groups.count == 16 && groups["hex-7x7"] == 2 && groups["maze-7x7"] == nil)
+        // The key naming fewer games wins, whatever its kind: `*` names all 25, so the
+        // tasks (9) keep their own weight; `c*` names 5 (chess-lite, the connect-fours and
+        // the coins) and beats `tasks` for the coins but loses to `coins-*` (2).
+        let broad = try GameWeights.parse("*=0,tasks=1", games: all)
+        #expect(broad.count == 16 && broad["maze-7x7"] == nil && broad["chess-lite"] == 0)
+        let overlapping = try GameWeights.parse("tasks=3,c*=2,coins-*=5", games: all)
+        #expect(overlapping["coins-6x6"] == 5 && overlapping["coins-8x8"] == 5 && overlapping["connect-four"] == 2)
+        #expect(overlapping["chess-lite"] == 2 && overlapping["maze-7x7"] == 3 && overlapping.count == 12)
+        // A prefix naming exactly one game loses to that game's id, in either order.
+        #expect(try GameWeights.parse("hex-7*=2,hex-7x7=4", games: all) == ["hex-7x7": 4])
+        #expect(try GameWeights.parse("hex-7x7=4,hex-7*=2", games: all) == ["hex-7x7": 4])
+        // -0 is 0, and the bounds themselves are allowed.
+        let edges = try GameWeights.parse("maze-7x7=-0,maze-9x9=0.001,maze-11x11=1000", games: all)
+        #expect(edges["maze-7x7"] == 0 && edges["maze-7x7"]?.sign == .plus && edges["maze-9x9"] == 0.001 && edges["maze-11x11"] == 1000)
     }
 
     @Test func badTextsAreRefusedWithWhatIsAllowed() throws {
+        // Each case names the check that must fire, not only the shared list of what is allowed.
         let cases: [(text: String, says: String)] = [
-            ("tasks", "KEY=WEIGHT"), ("tasks=x", "KEY=WEIGHT"), ("tasks=-1", "0 or more"), ("=2", "KEY=WEIGHT"),
-            ("tasks=inf", "0 or more"), ("", "KEY=WEIGHT"), ("tasks=2,", "KEY=WEIGHT"),
+            ("tasks", "(not KEY=WEIGHT)"), ("", "(not KEY=WEIGHT)"), ("tasks=2,", "(not KEY=WEIGHT)"),
+            ("tasks=2=3", "(not KEY=WEIGHT)"), ("=2", "(no key)"), (" =2", "(no key)"),
+            ("tasks=x", "not a finite number"), ("tasks=inf", "not a finite number"), ("tasks=nan", "not a finite number"),
+            ("tasks=1e400", "not a finite number"), ("tasks=", "not a finite number"),
+            ("tasks=-1", "must be 0 or lie between 0.001 and 1000"), ("tasks=0.0001", "must be 0 or lie between"),
+            ("tasks=1001", "must be 0 or lie between"), ("tasks=1e308", "must be 0 or lie between"),
             ("othelo-8x8=2", "names no game"), ("zzz*=2", "names no game"),
-            ("tasks=2,tasks=3", "given two weights"), ("tasks=0,two-player=0", "at least one"),
+            ("tasks=2,tasks=3", "given two weights"), ("tasks=0,two-player=0", "at least one"), ("*=0", "at least one"),
         ]
         for (text, says) in cases {
             #expect {
@@ -50,10 +69,10 @@ import Games
         #expect(config.problem == nil && config.gameWeightList == [1, 3])
         config.gameWeights = ["maze-9x9": 3]
         #expect(config.problem?.contains("maze-9x9") == true)
-        config.gameWeights = ["maze-7x7": -1]
-        #expect(config.problem?.contains("0 or more") == true)
-        config.gameWeights = ["maze-7x7": .nan]
-        #expect(config.problem?.contains("0 or more") == true)
+        for bad in [-1, .nan, .infinity, 1e-300, 1e300] {
+            config.gameWeights = ["maze-7x7": bad]
+            #expect(config.problem?.contains("must be 0 or lie between 0.001 and 1000") == true, "weight \(bad)")
+        }
         config.gameWeights = ["maze-7x7": 0, "tic-tac-toe": 0]
         #expect(config.problem?.contains("weight 0") == true)
         #expect(throws: TrainingError.self) { _ = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7")) }

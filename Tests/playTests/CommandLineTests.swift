@@ -84,6 +84,21 @@ import Games
         #expect(throws: (any Error).self) { _ = try Train.parse(["--envs", "0"]) }
     }
 
+    @Test func gameWeightsReachTheConfigAndBadOnesAreRefused() throws {
+        let config = try Train.parse(["--games", "tic-tac-toe,maze-7x7,maze-9x9", "--game-weights", "tasks=3,maze-9x9=0"]).config()
+        #expect(config.gameWeights == ["maze-7x7": 3, "maze-9x9": 0] && config.gameWeightList == [1, 3, 0])
+        #expect(try Train.parse(["--games", "tic-tac-toe"]).config().gameWeights.isEmpty)
+        for (arguments, says) in [(["--games", "tic-tac-toe", "--game-weights", "tasks=3"], "names no game"),
+                                  (["--game-weights", "tasks=-2"], "must be 0 or lie between"),
+                                  (["--name", "x", "--resume", "--game-weights", "tasks=3"], "leave out --game-weights")] {
+            #expect {
+                _ = try Train.parse(arguments)
+            } throws: { error in
+                Train.message(for: error).contains(says)
+            }
+        }
+    }
+
     @Test func lossOptionsReachTheConfigAndBadValuesAreRefused() throws {
         let config = try Train.parse(["--games", "maze-7x7", "--value-coefficient", "0.25", "--clip", "0.1", "--epochs", "2",
                                       "--minibatches", "8", "--max-gradient-norm", "1.5", "--entropy", "0.001",
