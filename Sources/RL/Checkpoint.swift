@@ -42,6 +42,8 @@ public struct Checkpoint: Sendable {
         public var advantageVariances: [Double]?
         /// A weights-only checkpoint (`weightsOnly()`): for playing and analysis, not for resuming.
         public var weightsOnly: Bool?
+        /// Self-imitation's kept moves (`Trainer.successReplay`); nil when it is off.
+        public var successReplay: SuccessReplay?
     }
 
     /// This checkpoint without the Adam moments and the opponent pool: the network alone,
@@ -50,6 +52,7 @@ public struct Checkpoint: Sendable {
         var header = self.header
         header.weightsOnly = true
         header.opponent = nil
+        header.successReplay = nil
         return Checkpoint(header: header, network: network.serialized(weightsOnly: true), pool: [])
     }
 

@@ -12,6 +12,9 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
     public var clipFraction: Float = 0
     public var gradientNorm: Float = 0
     public var learningRate: Float = 0
+    /// Self-imitation's replayed moves that joined the batch (`SuccessReplay`); nil when
+    /// self-imitation is off, so logs of runs without it are unchanged.
+    public var replayed: Int? = nil
 }
 
 /// The policy-gradient update, top to bottom (in the spirit of CleanRL's ppo.py):
@@ -104,19 +107,28 @@ public final class PolicyGradientUpdate {
         decisions.map { d in Float((Double(d.advantage) - mean[d.game]) / (spread[d.game] + 1e-8)) }
     }
 
-    /// Updates `network` on `decisions` with the learning rate `learningRate`.
-    public func update(_ network: TextPolicyNetwork, on decisions: [Decision], games: Int, learningRate: Float,
-                       rng: inout SeededGenerator) throws(EncodingError) -> UpdateStatistics {
+    /// Updates `network` on `decisions` with the learning rate `learningRate`. `replayed`
+    /// (self-imitation, `SuccessReplay`) join the batch with their advantages as they are:
+    /// they take no part in the per-game centring and scaling of `decisions`.
+    public func update(_ network: TextPolicyNetwork, on batch: [Decision], replayed: [Decision] = [], games: Int,
+                       learningRate: Float, rng: inout SeededGenerator) throws(EncodingError) -> UpdateStatistics {
         optimizer.learningRate = learningRate
-        let advantages = switch config.advantageScaling {
-        case .batch: PolicyGradientUpdate.normalisedAdvantages(decisions, games: games)
-        case .running: PolicyGradientUpdate.runningScaledAdvantages(decisions, games: games, floor: config.advantageFloor,
+        var advantages = switch config.advantageScaling {
+        case .batch: PolicyGradientUpdate.normalisedAdvantages(batch, games: games)
+        case .running: PolicyGradientUpdate.runningScaledAdvantages(batch, games: games, floor: config.advantageFloor,
                                                                            variances: &advantageVariances)
         }
-        let entropyWeights = PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: advantageVariances)
+        var entropyWeights = PolicyGradientUpdate.entropyWeights(batch, config: config, variances: advantageVariances)
+        var decisions = batch
+        if !replayed.isEmpty {
+            decisions += replayed
+            advantages += replayed.map(\.advantage)
+            entropyWeights? += Array(repeating: 1, count: replayed.count)
+        }
         let ppo = config.algorithm == .ppo
         let epochs = ppo ? config.epochs : 1, minibatches = ppo ? min(config.minibatches, decisions.count) : 1
-        var statistics = UpdateStatistics(decisions: decisions.count, learningRate: learningRate)
+        var statistics = UpdateStatistics(decisions: batch.count, learningRate: learningRate)
+        if config.selfImitation > 0 { statistics.replayed = replayed.count }
         var steps: Float = 0
         var order = Array(decisions.indices)
         for _ in 0..<epochs {

@@ -27,6 +27,9 @@ public struct Decision: Sendable {
     /// Filled when the game ends: the GAE advantage and the value target.
     public var advantage: Float = 0
     public var valueTarget: Float = 0
+    /// Filled when the game ends: the discounted sum of the rewards from this move on, the
+    /// Monte Carlo return that self-imitation compares with the value (`SuccessReplay`).
+    public var discountedReturn: Float = 0
 }
 
 /// Many games played side by side by the current network, for training.
@@ -288,15 +291,18 @@ public final class SelfPlayRollouts {
 
     /// Generalised advantage estimation (Schulman et al. 2016) over one player's moves of
     /// one finished game: delta_t = r_t + gamma V(s_t+1) - V(s_t) (V = 0 after the last move),
-    /// A_t = sum over k of (gamma lambda)^k delta_t+k, and the value target A_t + V(s_t).
+    /// A_t = sum over k of (gamma lambda)^k delta_t+k, and the value target A_t + V(s_t);
+    /// also the discounted return G_t = r_t + gamma G_t+1.
     public static func computeAdvantages(_ trajectory: inout [Decision], gamma: Float, lambda: Float) {
-        var running: Float = 0
+        var running: Float = 0, discounted: Float = 0
         for t in stride(from: trajectory.count - 1, through: 0, by: -1) {
             let nextValue = t == trajectory.count - 1 ? 0 : trajectory[t + 1].value
             let delta = trajectory[t].reward + gamma * nextValue - trajectory[t].value
             running = delta + gamma * lambda * running
+            discounted = trajectory[t].reward + gamma * discounted
             trajectory[t].advantage = running
             trajectory[t].valueTarget = running + trajectory[t].value
+            trajectory[t].discountedReturn = discounted
         }
     }
 

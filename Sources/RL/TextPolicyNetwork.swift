@@ -172,6 +172,12 @@ public struct EncodedObservation: Sendable, Hashable {
     public init(_ observation: String) throws(EncodingError) {
         (tokens, positions) = try TextEncoding.encodeObservation(observation)
     }
+
+    /// An observation encoded before (e.g. kept in a checkpoint's `SuccessReplay`).
+    init(tokens: [Int32], positions: [Int32]) {
+        self.tokens = tokens
+        self.positions = positions
+    }
 }
 
 /// The lab's one network for every game: it reads an observation's text and scores each

@@ -24,6 +24,10 @@ public final class Trainer {
     private var opponentIndex: Int?
     /// Training time spent before this process (a resumed run's earlier part).
     public private(set) var earlierSeconds = 0.0
+    /// Self-imitation's kept moves (`config.selfImitation`; nil when it is off).
+    public private(set) var successReplay: SuccessReplay?
+    /// Builds the batches that evaluate replayed moves.
+    private var replayBuilder = PolicyBatchBuilder()
 
     /// A trainer for `config`'s games, looked up in `registry`.
     public init(config: TrainingConfig, games: [AnyGame]) throws(TrainingError) {
@@ -46,6 +50,7 @@ public final class Trainer {
         rollouts = SelfPlayRollouts(games: games, config: config, rng: SeededGenerator(seed: seeds.next()))
         rng = SeededGenerator(seed: seeds.next())
         updater = PolicyGradientUpdate(config: config)
+        if config.selfImitation > 0 { successReplay = SuccessReplay(games: games.count) }
     }
 
     /// What one update did, for progress displays and logs.
@@ -87,7 +92,13 @@ public final class Trainer {
                 surprise[decision.game] -= Double(decision.logp)
             }
             let entropyPerGame = games.indices.map { learnedPerGame[$0] > 0 ? surprise[$0] / Double(learnedPerGame[$0]) : nil }
-            let statistics = try updater.update(network, on: batch, games: games.count,
+            var replayed: [Decision] = []
+            // Self-imitation: keep this batch's rewarded task moves, then replay some.
+            successReplay?.add(batch, isTask: games.map { $0.playerCount == 1 })
+            if let replay = successReplay {
+                replayed = try replay.replay(config.selfImitation, network: network, builder: &replayBuilder, rng: &rng)
+            }
+            let statistics = try updater.update(network, on: batch, replayed: replayed, games: games.count,
                                                 learningRate: learningRate ?? config.learningRate, rng: &rng)
             updates += 1
             if updates % config.snapshotEvery == 0 {
@@ -123,7 +134,8 @@ extension Trainer {
                                  gamesFinished: rollouts.gamesFinished, elapsedSeconds: earlierSeconds + elapsedSeconds,
                                  trainerGenerator: rng, rolloutGenerator: rollouts.rng, optimizer: updater.optimizer,
                                  opponent: opponentIndex, decisionsPerGame: rollouts.decisionsPerGame,
-                                 endedPerGame: rollouts.endedPerGame, advantageVariances: updater.advantageVariances),
+                                 endedPerGame: rollouts.endedPerGame, advantageVariances: updater.advantageVariances,
+                                 successReplay: successReplay),
                    network: network.store.serialized(), pool: pool)
     }
 
@@ -172,6 +184,13 @@ extension Trainer {
                 throw .checkpoint(.mismatch("it has \(variances.count) advantage variances (each must be finite and at least 0) for a run of \(games.count) games"))
             }
             updater.advantageVariances = variances
+        }
+        if config.selfImitation > 0 {
+            guard let replay = header.successReplay else {
+                throw .checkpoint(.mismatch("the run uses self-imitation but the checkpoint keeps no replayed moves"))
+            }
+            if let problem = replay.problem(games: games.count) { throw .checkpoint(.mismatch(problem)) }
+            successReplay = replay
         }
     }
 }

@@ -87,6 +87,10 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// the value loss and the logged advantage spreads): results, evaluations and logged
     /// returns are the games' own rewards. Two-player games never get it.
     public var noveltyBonus: Float = 0
+    /// Single-player tasks: moves of rewarded episodes replayed in each update, joined to
+    /// the PPO batch while their return beats the network's value (`SuccessReplay`; 0, the
+    /// default, turns it off and leaves a run as it was).
+    public var selfImitation = 0
     /// Threads that share each gradient step (data parallel) and rollout lanes that step
     /// the games in play (`SelfPlayRollouts.step`); the same seed and thread count give the
     /// same run, another thread count another one.
@@ -121,6 +125,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         if !(clip > 0 && clip < 1) { return "PPO's clip range must lie in (0, 1) (got \(clip))" }
         if !(valueCoefficient >= 0 && valueCoefficient.isFinite) || !(entropyCoefficient >= 0 && entropyCoefficient.isFinite) {
             return "the value and entropy weights must be 0 or more (got \(valueCoefficient) and \(entropyCoefficient))"
+        }
+        if selfImitation < 0 || selfImitation > decisionsPerUpdate {
+            return "self-imitation replays 0 to decisions-per-update (\(decisionsPerUpdate)) moves per update (got \(selfImitation))"
         }
         if !(noveltyBonus >= 0 && noveltyBonus <= 1) { return "the novelty bonus must lie in [0, 1] (got \(noveltyBonus))" }
         if !(adamEpsilon > 0 && adamEpsilon.isFinite) { return "Adam's epsilon must be positive (got \(adamEpsilon))" }
@@ -209,7 +216,7 @@ extension TrainingConfig {
         case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
-             checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus
+             checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus, selfImitation
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
@@ -251,6 +258,7 @@ extension TrainingConfig {
         try read(.advantageFloor, into: &advantageFloor)
         entropyWeighting = try c.decodeIfPresent(EntropyWeighting.self, forKey: .entropyWeighting) ?? .uniform
         try read(.noveltyBonus, into: &noveltyBonus)
+        try read(.selfImitation, into: &selfImitation)
         try read(.adamEpsilon, into: &adamEpsilon)
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)

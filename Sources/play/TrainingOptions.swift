@@ -69,6 +69,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Single-player tasks: intrinsic reward for each move that reaches an observation not yet seen in the episode (0: off; at 0.01 or more covering a level can pay more than reaching its goal). Scores and logged returns keep the games' own rewards.")
     var noveltyBonus: Float = 0
 
+    @Option(help: "Single-player tasks: moves of rewarded episodes replayed per update while their return beats the network's value (self-imitation; 0: off).")
+    var selfImitation: Int = 0
+
     @Option(help: "Weight of the value loss in the loss (the value head shares the network with the policy).")
     var valueCoefficient: Float = 0.5
 
@@ -118,6 +121,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.entropyCoefficient = entropy
         config.entropyWeighting = entropyWeighting
         config.noveltyBonus = noveltyBonus
+        config.selfImitation = selfImitation
         config.valueCoefficient = valueCoefficient
         config.clip = clip
         config.epochs = epochs

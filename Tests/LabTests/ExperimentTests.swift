@@ -89,6 +89,31 @@ import Testing
         #expect(again.evaluations.map { $0.scores[0].wins } == session.evaluations.map { $0.scores[0].wins })
     }
 
+    /// `stopScore` waits for every trained game, but not for one of weight 0 (evaluated,
+    /// never trained, so it could hold a run back forever).
+    @Test func theStopScoreLeavesOutGamesOfWeightZero() throws {
+        func run(_ weights: [String: Double]) throws -> TrainingSession {
+            var config = tinyConfig(["coins-6x6", "lava-9x9"])
+            config.gameWeights = weights
+            var schedule = TrainingSession.Schedule(budget: .decisions(256))
+            schedule.evaluateAtStart = true
+            schedule.evaluateEveryDecisions = 128
+            schedule.evaluationGames = 20
+            schedule.stopScore = 0.3
+            let session = TrainingSession(trainer: try trainer(config), log: nil, schedule: schedule)
+            try session.run()
+            return session
+        }
+        // An untrained network collects coins-6x6's coins about two times in three and
+        // leaves lava-9x9 about once in a hundred (README, "What is left").
+        let both = try run([:])
+        let start = try #require(both.evaluations.first)
+        #expect(start.scores[0].score >= 0.3 && start.scores[1].score < 0.3, "\(start.scores.map(\.score))")
+        #expect(!both.reachedStopScore && both.evaluations.count == 3)
+        let coinsOnly = try run(["lava-9x9": 0])
+        #expect(coinsOnly.reachedStopScore && coinsOnly.evaluations.count == 1)
+    }
+
     @Test func aTinyTransferExperimentWritesAWellFormedResult() throws {
         let root = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -24,12 +24,14 @@ import Neural
     }
 
     /// The conv case also scales advantages by their running spread with no floor, so the
-    /// running variances change every number and must come back from the checkpoint.
-    @Test(arguments: [Architecture.mlp, .conv])
-    func aResumedRunEndsExactlyLikeAnUninterruptedOne(architecture: Architecture) throws {
+    /// running variances change every number and must come back from the checkpoint. The
+    /// MLP case with self-imitation needs the replayed moves back as well.
+    @Test(arguments: [(Architecture.mlp, 0), (.conv, 0), (.mlp, 48)])
+    func aResumedRunEndsExactlyLikeAnUninterruptedOne(architecture: Architecture, selfImitation: Int) throws {
         let list = try GameCatalog.registry.games(games)
         var config = config(architecture)
         if architecture == .conv { config.advantageFloor = 0 }
+        config.selfImitation = selfImitation
         let straight = try Trainer(config: config, games: list)
         for _ in 0..<5 { _ = try straight.runUpdate() }
 
@@ -51,6 +53,19 @@ import Neural
         #expect(resumed.pool == straight.pool)
         #expect(resumed.rollouts.decisions == straight.rollouts.decisions)
         #expect(resumed.updater.advantageVariances == straight.updater.advantageVariances)
+        #expect(resumed.successReplay == straight.successReplay)
+        if selfImitation > 0 {
+            // Not vacuous: maze-7x7's random walk succeeds about half the time.
+            #expect((straight.successReplay?.moves[1].count ?? 0) > 0)
+            // A checkpoint without the replay cannot resume a run that uses it.
+            var header = try Checkpoint.read(from: file)
+            header.header.successReplay = nil
+            #expect {
+                _ = try Trainer(resuming: header, games: list)
+            } throws: { error in
+                "\(error)".contains("keeps no replayed moves")
+            }
+        }
     }
 
     @Test func damagedTruncatedAndMismatchedCheckpointsAreRefused() throws {

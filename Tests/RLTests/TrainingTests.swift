@@ -25,6 +25,13 @@ import Neural
         var monteCarlo = [try decision(value: 0.5), try decision(value: 0.2, reward: 1)]
         SelfPlayRollouts.computeAdvantages(&monteCarlo, gamma: 0.9, lambda: 1)
         #expect(abs(monteCarlo[0].valueTarget - 0.9) < 1e-6)
+        // The discounted returns, whatever lambda: G_1 = 1, G_0 = 0.9 (with a reward of 0.5
+        // on the first move too: G_0 = 0.5 + 0.9 = 1.4).
+        #expect(trajectory.map(\.discountedReturn) == monteCarlo.map(\.discountedReturn))
+        #expect(abs(trajectory[1].discountedReturn - 1) < 1e-6 && abs(trajectory[0].discountedReturn - 0.9) < 1e-6)
+        var twoRewards = [try decision(value: 0.5, reward: 0.5), try decision(value: 0.2, reward: 1)]
+        SelfPlayRollouts.computeAdvantages(&twoRewards, gamma: 0.9, lambda: 0.8)
+        #expect(abs(twoRewards[0].discountedReturn - 1.4) < 1e-6)
     }
 
     @Test func advantagesAreNormalisedPerGame() throws {

@@ -1,0 +1,109 @@
+import Foundation
+import GameKit
+import SeededRandom
+
+/// Self-imitation for single-player tasks (`TrainingConfig.selfImitation`): the moves of
+/// the tasks' rewarded episodes are kept and learned from again while their return still
+/// beats the value the network now expects.
+///
+/// Why: in a joint run key-door-9x9 and lava-9x9 stay at their random walk's success (5%
+/// and 1%), even with twice the decisions (`--game-weights tasks=3`). Each success is one
+/// episode among twenty to a hundred, and its advantage is averaged away in a batch of
+/// failures. Self-imitation learning (Oh, Guo, Singh and Lee, "Self-Imitation Learning",
+/// ICML 2018) replays past good episodes with the loss
+///
+///     -log pi(a|s) max(R - V(s), 0)  +  0.5 max(R - V(s), 0)^2
+///
+/// where R is the move's discounted return: it imitates a move only while the move did
+/// better than the network expects, so it stops once the policy and value have caught up.
+///
+/// Here the replayed moves join the PPO batch (`PolicyGradientUpdate.update`'s `replayed`)
+/// with the log-probability and value of the current network, advantage R - V(s) (only
+/// moves with R > V(s) are replayed) and value target R. So the clipped surrogate lets each
+/// replay move the policy by at most the clip range, and the value loss is the paper's.
+/// A replayed move's advantage is not centred or scaled with its game's on-policy batch.
+///
+/// What is kept: per game, the newest `capacityPerGame` moves of single-player games whose
+/// discounted return is positive (with the tasks' rewards in [0, 1] and no novelty bonus,
+/// the moves of successful episodes). Checkpoints keep it, so a resumed run replays alike.
+public struct SuccessReplay: Codable, Sendable, Hashable {
+    /// Moves kept per game: about 10 to 50 successful episodes of a task.
+    public static let capacityPerGame = 512
+
+    /// One kept move.
+    public struct Move: Codable, Sendable, Hashable {
+        public var tokens: [Int32]
+        public var positions: [Int32]
+        public var actions: [String]
+        public var chosen: Int32
+        public var discountedReturn: Float
+    }
+
+    /// Per game of the run, the kept moves, oldest first.
+    public private(set) var moves: [[Move]]
+
+    public init(games: Int) {
+        moves = Array(repeating: [], count: games)
+    }
+
+    /// Keeps the moves of `decisions` that single-player games (`isTask`, by game index)
+    /// made with a positive discounted return, dropping each game's oldest beyond capacity.
+    public mutating func add(_ decisions: [Decision], isTask: [Bool]) {
+        for decision in decisions where isTask[decision.game] && decision.discountedReturn > 0 {
+            moves[decision.game].append(Move(tokens: decision.observation.tokens, positions: decision.observation.positions,
+                                             actions: decision.actions, chosen: decision.chosen,
+                                             discountedReturn: decision.discountedReturn))
+        }
+        for game in moves.indices where moves[game].count > Self.capacityPerGame {
+            moves[game].removeFirst(moves[game].count - Self.capacityPerGame)
+        }
+    }
+
+    /// Why the replay cannot belong to a run of `games` games, or nil.
+    func problem(games: Int) -> String? {
+        if moves.count != games { return "it keeps replayed moves for \(moves.count) games, the run trains \(games)" }
+        if moves.contains(where: { $0.count > Self.capacityPerGame }) { return "it keeps more than \(Self.capacityPerGame) replayed moves of a game" }
+        for move in moves.joined() {
+            if move.tokens.count != move.positions.count || !move.actions.indices.contains(Int(move.chosen)) || !move.discountedReturn.isFinite {
+                return "a replayed move is malformed"
+            }
+        }
+        return nil
+    }
+
+    /// `count` moves drawn with `rng` (a game with kept moves uniformly, then one of its
+    /// moves uniformly), evaluated by `network`: those whose return beats the value the
+    /// network expects, as decisions with the network's log-probability and value,
+    /// advantage R - V and value target R. Empty when nothing is kept.
+    public func replay(_ count: Int, network: TextPolicyNetwork, builder: inout PolicyBatchBuilder,
+                       rng: inout SeededGenerator) throws(EncodingError) -> [Decision] {
+        let stocked = moves.indices.filter { !moves[$0].isEmpty }
+        guard !stocked.isEmpty, count > 0 else { return [] }
+        var drawn: [(game: Int, move: Move)] = []
+        for _ in 0..<count {
+            let game = stocked[Int(rng.next() % UInt64(stocked.count))]
+            drawn.append((game, moves[game][Int(rng.next() % UInt64(moves[game].count))]))
+        }
+        let observations = drawn.map { EncodedObservation(tokens: $0.move.tokens, positions: $0.move.positions) }
+        let batch = try builder.batch(observations, actions: drawn.map(\.move.actions))
+        let output = network.forward(batch)
+        var replayed: [Decision] = []
+        for (row, (game, move)) in drawn.enumerated() {
+            let value = output.values[row]
+            guard move.discountedReturn > value else { continue }
+            let start = Int(batch.offsets[row]), end = Int(batch.offsets[row + 1])
+            var maxLogit = -Float.infinity
+            for i in start..<end { maxLogit = max(maxLogit, output.logits[i]) }
+            var total: Float = 0
+            for i in start..<end { total += expf(output.logits[i] - maxLogit) }
+            let logp = output.logits[start + Int(move.chosen)] - maxLogit - logf(total)
+            var decision = Decision(observation: observations[row], actions: move.actions, chosen: move.chosen,
+                                    logp: logp, value: value, game: game)
+            decision.advantage = move.discountedReturn - value
+            decision.valueTarget = move.discountedReturn
+            decision.discountedReturn = move.discountedReturn
+            replayed.append(decision)
+        }
+        return replayed
+    }
+}
