@@ -32,6 +32,8 @@ public struct UpdateStatistics: Sendable, Hashable, Codable {
 ///    then its backward, global-norm clipping and one AdamW step.
 /// A2C and REINFORCE take one epoch of one minibatch (on-policy); REINFORCE's advantages
 /// are Monte Carlo returns minus the value baseline (lambda = 1, set by the rollouts).
+/// With self-imitation (`SuccessReplay`) replayed task moves join the batch after step 1,
+/// with their own advantages (return minus value, unscaled).
 public final class PolicyGradientUpdate {
     public let config: TrainingConfig
     public var optimizer: AdamW
@@ -118,13 +120,12 @@ public final class PolicyGradientUpdate {
         case .running: PolicyGradientUpdate.runningScaledAdvantages(batch, games: games, floor: config.advantageFloor,
                                                                            variances: &advantageVariances)
         }
-        var entropyWeights = PolicyGradientUpdate.entropyWeights(batch, config: config, variances: advantageVariances)
         var decisions = batch
         if !replayed.isEmpty {
             decisions += replayed
             advantages += replayed.map(\.advantage)
-            entropyWeights? += Array(repeating: 1, count: replayed.count)
         }
+        let entropyWeights = PolicyGradientUpdate.entropyWeights(decisions, config: config, variances: advantageVariances)
         let ppo = config.algorithm == .ppo
         let epochs = ppo ? config.epochs : 1, minibatches = ppo ? min(config.minibatches, decisions.count) : 1
         var statistics = UpdateStatistics(decisions: batch.count, learningRate: learningRate)

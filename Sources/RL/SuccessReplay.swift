@@ -1,6 +1,7 @@
 import Foundation
 import GameKit
 import SeededRandom
+import FastMath
 
 /// Self-imitation for single-player tasks (`TrainingConfig.selfImitation`): the moves of
 /// the tasks' rewarded episodes are kept and learned from again while their return still
@@ -17,15 +18,20 @@ import SeededRandom
 /// where R is the move's discounted return: it imitates a move only while the move did
 /// better than the network expects, so it stops once the policy and value have caught up.
 ///
-/// Here the replayed moves join the PPO batch (`PolicyGradientUpdate.update`'s `replayed`)
-/// with the log-probability and value of the current network, advantage R - V(s) (only
-/// moves with R > V(s) are replayed) and value target R. So the clipped surrogate lets each
-/// replay move the policy by at most the clip range, and the value loss is the paper's.
-/// A replayed move's advantage is not centred or scaled with its game's on-policy batch.
+/// Here that loss is approximated inside PPO: the replayed moves join the PPO batch
+/// (`PolicyGradientUpdate.update`'s `replayed`) with the log-probability and value of the
+/// current network, advantage R - V(s) (only moves with R > V(s) join) and value target R.
+/// The policy term is then PPO's clipped surrogate, which stops a move's gradient once its
+/// probability has risen by the clip range within the update, and the value term is the
+/// usual c_v 0.5 (V - R)^2 (not clipped at R, unlike the paper's). A replayed move's
+/// advantage is not centred or scaled with its game's on-policy batch. Moves are drawn with
+/// replacement, so a rare success can come back several times in one update.
 ///
 /// What is kept: per game, the newest `capacityPerGame` moves of single-player games whose
-/// discounted return is positive (with the tasks' rewards in [0, 1] and no novelty bonus,
-/// the moves of successful episodes). Checkpoints keep it, so a resumed run replays alike.
+/// discounted return is positive: with the tasks' rewards in [0, 1], the moves of
+/// successful episodes (the novelty bonus, which would make every move's return positive,
+/// cannot be combined with it: `TrainingConfig.problem`). Checkpoints keep it, so a resumed
+/// run replays alike.
 public struct SuccessReplay: Codable, Sendable, Hashable {
     /// Moves kept per game: about 10 to 50 successful episodes of a task.
     public static let capacityPerGame = 512
@@ -40,7 +46,7 @@ public struct SuccessReplay: Codable, Sendable, Hashable {
     }
 
     /// Per game of the run, the kept moves, oldest first.
-    public private(set) var moves: [[Move]]
+    public internal(set) var moves: [[Move]]
 
     public init(games: Int) {
         moves = Array(repeating: [], count: games)
@@ -49,7 +55,7 @@ public struct SuccessReplay: Codable, Sendable, Hashable {
     /// Keeps the moves of `decisions` that single-player games (`isTask`, by game index)
     /// made with a positive discounted return, dropping each game's oldest beyond capacity.
     public mutating func add(_ decisions: [Decision], isTask: [Bool]) {
-        for decision in decisions where isTask[decision.game] && decision.discountedReturn > 0 {
+        for decision in decisions where isTask[decision.game] && decision.discountedReturn > 0 && decision.discountedReturn.isFinite {
             moves[decision.game].append(Move(tokens: decision.observation.tokens, positions: decision.observation.positions,
                                              actions: decision.actions, chosen: decision.chosen,
                                              discountedReturn: decision.discountedReturn))
@@ -71,10 +77,11 @@ public struct SuccessReplay: Codable, Sendable, Hashable {
         return nil
     }
 
-    /// `count` moves drawn with `rng` (a game with kept moves uniformly, then one of its
-    /// moves uniformly), evaluated by `network`: those whose return beats the value the
-    /// network expects, as decisions with the network's log-probability and value,
-    /// advantage R - V and value target R. Empty when nothing is kept.
+    /// `count` moves drawn with `rng`, with replacement (a game with kept moves uniformly,
+    /// then one of its moves uniformly), evaluated by `network`: those whose return beats
+    /// the value the network expects (so usually fewer than `count`), as decisions with the
+    /// network's log-probability and value, advantage R - V and value target R. Empty when
+    /// nothing is kept.
     public func replay(_ count: Int, network: TextPolicyNetwork, builder: inout PolicyBatchBuilder,
                        rng: inout SeededGenerator) throws(EncodingError) -> [Decision] {
         let stocked = moves.indices.filter { !moves[$0].isEmpty }
@@ -95,7 +102,8 @@ public struct SuccessReplay: Codable, Sendable, Hashable {
             var maxLogit = -Float.infinity
             for i in start..<end { maxLogit = max(maxLogit, output.logits[i]) }
             var total: Float = 0
-            for i in start..<end { total += expf(output.logits[i] - maxLogit) }
+            // fastExp, as the update's log-softmax, so the first epoch's ratio is 1.
+            for i in start..<end { total += fastExp(output.logits[i] - maxLogit) }
             let logp = output.logits[start + Int(move.chosen)] - maxLogit - logf(total)
             var decision = Decision(observation: observations[row], actions: move.actions, chosen: move.chosen,
                                     logp: logp, value: value, game: game)

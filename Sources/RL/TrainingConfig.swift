@@ -87,9 +87,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// the value loss and the logged advantage spreads): results, evaluations and logged
     /// returns are the games' own rewards. Two-player games never get it.
     public var noveltyBonus: Float = 0
-    /// Single-player tasks: moves of rewarded episodes replayed in each update, joined to
-    /// the PPO batch while their return beats the network's value (`SuccessReplay`; 0, the
-    /// default, turns it off and leaves a run as it was).
+    /// Single-player tasks: moves of rewarded episodes drawn for replay in each update;
+    /// those whose return beats the network's value join the PPO batch (`SuccessReplay`;
+    /// 0, the default, turns it off and leaves a run as it was).
     public var selfImitation = 0
     /// Threads that share each gradient step (data parallel) and rollout lanes that step
     /// the games in play (`SelfPlayRollouts.step`); the same seed and thread count give the
@@ -128,6 +128,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         }
         if selfImitation < 0 || selfImitation > decisionsPerUpdate {
             return "self-imitation replays 0 to decisions-per-update (\(decisionsPerUpdate)) moves per update (got \(selfImitation))"
+        }
+        if selfImitation > 0 && noveltyBonus > 0 {
+            return "self-imitation keeps the moves whose return is positive, which the novelty bonus makes every task move; use one of the two"
         }
         if !(noveltyBonus >= 0 && noveltyBonus <= 1) { return "the novelty bonus must lie in [0, 1] (got \(noveltyBonus))" }
         if !(adamEpsilon > 0 && adamEpsilon.isFinite) { return "Adam's epsilon must be positive (got \(adamEpsilon))" }

@@ -69,7 +69,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Single-player tasks: intrinsic reward for each move that reaches an observation not yet seen in the episode (0: off; at 0.01 or more covering a level can pay more than reaching its goal). Scores and logged returns keep the games' own rewards.")
     var noveltyBonus: Float = 0
 
-    @Option(help: "Single-player tasks: moves of rewarded episodes replayed per update while their return beats the network's value (self-imitation; 0: off).")
+    @Option(help: "Single-player tasks: moves of rewarded episodes drawn for replay per update; those whose return beats the network's value join the batch (self-imitation; 0: off; not with --novelty-bonus).")
     var selfImitation: Int = 0
 
     @Option(help: "Weight of the value loss in the loss (the value head shares the network with the policy).")

@@ -30,6 +30,14 @@ import SeededRandom
         #expect(replay.moves[1].count == SuccessReplay.capacityPerGame)
         #expect(replay.moves[1].first?.discountedReturn == 11 && replay.moves[1].last?.discountedReturn == Float(SuccessReplay.capacityPerGame + 10))
         #expect(replay.problem(games: 3) == nil && replay.problem(games: 2) != nil)
+        // A checkpoint's replay with a move past its legal actions is refused.
+        var damaged = replay
+        damaged.moves[1][0].chosen = 2
+        #expect(damaged.problem(games: 3) == "a replayed move is malformed")
+        // Infinite returns are not kept (they could not be written to a checkpoint).
+        var infinite = SuccessReplay(games: 3)
+        infinite.add([try decision(game: 1, discountedReturn: .infinity)], isTask: isTask)
+        #expect(infinite.moves[1].isEmpty)
     }
 
     /// After a few updates on maze-7x7 (whose random walk succeeds about half the time),
@@ -42,6 +50,8 @@ import SeededRandom
         config.environments = 8
         config.decisionsPerUpdate = 128
         config.selfImitation = 64
+        // With `spread` entropy weighting the replayed moves need weights too.
+        config.entropyWeighting = .spread
         let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
         for _ in 0..<3 { _ = try trainer.runUpdate() }
         let replay = try #require(trainer.successReplay)
@@ -67,7 +77,7 @@ import SeededRandom
         let second = try replay.replay(200, network: trainer.network, builder: &builder, rng: &again)
         #expect(second.map(\.discountedReturn) == replayed.map(\.discountedReturn))
         // The updates logged how many replayed moves joined them.
-        #expect(try trainer.runUpdate().statistics.replayed != nil)
+        #expect((try trainer.runUpdate().statistics.replayed ?? 0) > 0)
     }
 
     @Test func theConfigBoundsItAndOldFilesHaveItOff() throws {
@@ -79,6 +89,9 @@ import SeededRandom
         #expect(config.problem?.contains("self-imitation") == true)
         config.selfImitation = 256
         #expect(config.problem == nil)
+        config.noveltyBonus = 0.01
+        #expect(config.problem?.contains("novelty bonus") == true)
+        config.noveltyBonus = 0
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data).selfImitation == 256)
         var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
