@@ -1,7 +1,7 @@
 import Foundation
 import GameKit
 import SeededRandom
-import FastMath
+import Neural
 
 /// Self-imitation for single-player tasks (`TrainingConfig.selfImitation`): the moves of
 /// the tasks' rewarded episodes are kept and learned from again while their return still
@@ -94,19 +94,17 @@ public struct SuccessReplay: Codable, Sendable, Hashable {
         let observations = drawn.map { EncodedObservation(tokens: $0.move.tokens, positions: $0.move.positions) }
         let batch = try builder.batch(observations, actions: drawn.map(\.move.actions))
         let output = network.forward(batch)
+        // The update's own log-softmax, so a replayed move's first PPO ratio is 1.
+        var logp = [Float](repeating: 0, count: batch.actionCount)
+        batch.offsets.withUnsafeBufferPointer { offsets in
+            raggedLogSoftmaxForward(logp: &logp, logits: output.logits, offsets: offsets.baseAddress!, groups: batch.batch)
+        }
         var replayed: [Decision] = []
         for (row, (game, move)) in drawn.enumerated() {
             let value = output.values[row]
             guard move.discountedReturn > value else { continue }
-            let start = Int(batch.offsets[row]), end = Int(batch.offsets[row + 1])
-            var maxLogit = -Float.infinity
-            for i in start..<end { maxLogit = max(maxLogit, output.logits[i]) }
-            var total: Float = 0
-            // fastExp, as the update's log-softmax, so the first epoch's ratio is 1.
-            for i in start..<end { total += fastExp(output.logits[i] - maxLogit) }
-            let logp = output.logits[start + Int(move.chosen)] - maxLogit - logf(total)
             var decision = Decision(observation: observations[row], actions: move.actions, chosen: move.chosen,
-                                    logp: logp, value: value, game: game)
+                                    logp: logp[Int(batch.offsets[row]) + Int(move.chosen)], value: value, game: game)
             decision.advantage = move.discountedReturn - value
             decision.valueTarget = move.discountedReturn
             decision.discountedReturn = move.discountedReturn
