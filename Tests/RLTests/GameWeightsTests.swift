@@ -89,20 +89,7 @@ import Games
     /// of a game of weight 1, however long their games are; weight 0 gets none.
     @Test func weightsSetTheSharesOfTheDecisions() throws {
         func ticTacToeShare(_ weights: [String: Double], sampling: GameSampling = .decisions) throws -> Double {
-            var config = TrainingConfig(games: ["tic-tac-toe", "k-in-a-row-4x4-3"])
-            config.gameWeights = weights
-            config.gameSampling = sampling
-            config.width = 16
-            config.depth = 1
-            config.environments = 16
-            config.decisionsPerUpdate = 512
-            let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,k-in-a-row-4x4-3"))
-            var learned = [0, 0]
-            for _ in 0..<12 {
-                let report = try trainer.runUpdate()
-                for game in 0..<2 { learned[game] += report.learnedPerGame[game] }
-            }
-            return Double(learned[0]) / Double(learned[0] + learned[1])
+            try firstGameShare(of: ["tic-tac-toe", "k-in-a-row-4x4-3"], sampling: sampling, weights: weights)
         }
         // The equal split is only approximate (the decisions per game are a running mean,
         // and games still in play at the end are not counted), so each weighted split is

@@ -311,19 +311,7 @@ import Neural
     /// learner decisions; per-episode sampling gives the long one most of them.
     @Test func gamesShareTheDecisionsEquallyUnlessSampledPerEpisode() throws {
         func ticTacToeShare(_ sampling: GameSampling) throws -> Double {
-            var config = TrainingConfig(games: ["tic-tac-toe", "maze-9x9"])
-            config.gameSampling = sampling
-            config.width = 16
-            config.depth = 1
-            config.environments = 16
-            config.decisionsPerUpdate = 512
-            let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-9x9"))
-            var learned = [0, 0]
-            for _ in 0..<12 {
-                let report = try trainer.runUpdate()
-                for game in 0..<2 { learned[game] += report.learnedPerGame[game] }
-            }
-            return Double(learned[0]) / Double(learned[0] + learned[1])
+            try firstGameShare(of: ["tic-tac-toe", "maze-9x9"], sampling: sampling)
         }
         let equal = try ticTacToeShare(.decisions), perEpisode = try ticTacToeShare(.episodes)
         #expect(equal > 0.35 && equal < 0.65, "tic-tac-toe's share of the decisions: \(equal)")
