@@ -130,7 +130,8 @@ public final class TrainingSession {
             self.seconds = now
             try log?.write(TrainEvent(update: report.update, decisions: report.decisions, games: report.gamesFinished, seconds: now,
                                       decisionsPerSecond: Double(report.decisions) / max(now, 1e-9), statistics: report.statistics,
-                                      returns: meanReturns(report), entropies: entropies(report)))
+                                      returns: meanReturns(report), entropies: entropies(report),
+                                      backplayReach: backplayReach))
             if let checkpoint, trainer.isCheckpointBoundary {
                 try trainer.checkpoint(elapsedSeconds: Date().timeIntervalSince(start)).write(to: checkpoint)
             }
@@ -193,6 +194,14 @@ public final class TrainingSession {
             if let entropy { entropies[trainer.games[game].id] = entropy }
         }
         return entropies
+    }
+
+    /// The tasks' backplay reach by game id (`Backplay.reach`), or nil when backplay is off.
+    private var backplayReach: [String: Int]? {
+        guard let schedule = trainer.rollouts.backplay else { return nil }
+        var reach: [String: Int] = [:]
+        for (game, steps) in schedule.reach.enumerated() where steps > 0 { reach[trainer.games[game].id] = steps }
+        return reach
     }
 
     /// The learning curve of evaluated game `game` (an index into the trainer's games):

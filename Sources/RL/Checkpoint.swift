@@ -44,6 +44,8 @@ public struct Checkpoint: Sendable {
         public var weightsOnly: Bool?
         /// Self-imitation's kept moves (`Trainer.successReplay`); nil when it is off.
         public var successReplay: SuccessReplay?
+        /// The tasks' backplay schedule (`SelfPlayRollouts.backplay`); nil when it is off.
+        public var backplay: Backplay?
     }
 
     /// This checkpoint without the Adam moments and the opponent pool: the network alone,

@@ -62,9 +62,13 @@ public struct TrainEvent: Codable, Sendable {
     public var returns: [String: Double]
     /// Per game, the policy's entropy on this update's decisions (`Trainer.Report.entropyPerGame`).
     public var entropies: [String: Double]?
+    /// Per task, the backplay schedule's reach after this update (`Backplay.reach`); nil
+    /// when backplay is off.
+    public var backplayReach: [String: Int]?
 
     public init(update: Int, decisions: Int, games: Int, seconds: Double, decisionsPerSecond: Double,
-                statistics: UpdateStatistics, returns: [String: Double], entropies: [String: Double]? = nil) {
+                statistics: UpdateStatistics, returns: [String: Double], entropies: [String: Double]? = nil,
+                backplayReach: [String: Int]? = nil) {
         self.update = update
         self.decisions = decisions
         self.games = games
@@ -73,6 +77,7 @@ public struct TrainEvent: Codable, Sendable {
         self.statistics = statistics
         self.returns = returns
         self.entropies = entropies
+        self.backplayReach = backplayReach
     }
 }
 

@@ -68,6 +68,9 @@ public final class SelfPlayRollouts {
         var opponent: Opponent
         /// Single-player tasks with a novelty bonus: the observations seen in this episode.
         var visited: Set<EncodedObservation> = []
+        /// Whether this task episode was drawn for backplay (`Backplay`): it counts for the
+        /// schedule, not for `results`.
+        var backplay = false
     }
 
     enum Opponent { case none, pool, random }
@@ -100,6 +103,8 @@ public final class SelfPlayRollouts {
     /// Whether any weight differs from 1. Unweighted runs draw exactly as before weights
     /// existed, so their results stay bit-identical.
     let weighted: Bool
+    /// The tasks' backplay schedule (`config.backplay`; nil when it is off). Checkpoints keep it.
+    public internal(set) var backplay: Backplay?
 
     public init(games: [AnyGame], config: TrainingConfig, rng: SeededGenerator) {
         self.games = games
@@ -113,6 +118,7 @@ public final class SelfPlayRollouts {
             return Double(lengths.reduce(0, +)) / 8
         }
         endedPerGame = Array(repeating: 0, count: games.count)
+        if config.backplay > 0 { backplay = Backplay(games: games) }
         for _ in 0..<config.environments { slots.append(newSlot(poolAvailable: false)) }
     }
 
@@ -128,6 +134,11 @@ public final class SelfPlayRollouts {
         let game = games[index]
         let state = game.initialState(seed: rng.next())
         if game.playerCount == 1 {
+            // Off, backplay draws nothing, so runs without it stay as they were.
+            if let backplay, backplay.applies(to: index), Double(rng.nextUnitFloat()) < config.backplay {
+                return Slot(game: index, state: backplay.start(of: game, index: index, level: state, rng: &rng),
+                            learner: [true], trajectories: [[]], opponent: .none, backplay: true)
+            }
             return Slot(game: index, state: state, learner: [true], trajectories: [[]], opponent: .none)
         }
         let draw = Double(rng.nextUnitFloat())
@@ -280,7 +291,9 @@ public final class SelfPlayRollouts {
                                                lambda: config.algorithm == .reinforce ? 1 : config.lambda)
             finished += trajectory
         }
-        if games[slot.game].playerCount == 1 {
+        if slot.backplay {
+            backplay?.record(game: slot.game, success: returns[0] > 0, budget: games[slot.game].maxLength)
+        } else if games[slot.game].playerCount == 1 {
             results[slot.game].append(returns[0])
         } else if slot.opponent != .none, let seat = slot.learner.firstIndex(of: true) {
             results[slot.game].append(returns[seat])

@@ -135,7 +135,7 @@ extension Trainer {
                                  trainerGenerator: rng, rolloutGenerator: rollouts.rng, optimizer: updater.optimizer,
                                  opponent: opponentIndex, decisionsPerGame: rollouts.decisionsPerGame,
                                  endedPerGame: rollouts.endedPerGame, advantageVariances: updater.advantageVariances,
-                                 successReplay: successReplay),
+                                 successReplay: successReplay, backplay: rollouts.backplay),
                    network: network.store.serialized(), pool: pool)
     }
 
@@ -191,6 +191,13 @@ extension Trainer {
             }
             if let problem = replay.problem(games: games.count) { throw .checkpoint(.mismatch(problem)) }
             successReplay = replay
+        }
+        if config.backplay > 0 {
+            guard let schedule = header.backplay else {
+                throw .checkpoint(.mismatch("the run uses backplay but the checkpoint keeps no backplay schedule"))
+            }
+            if let problem = schedule.problem(games: games) { throw .checkpoint(.mismatch(problem)) }
+            rollouts.backplay = schedule
         }
     }
 }

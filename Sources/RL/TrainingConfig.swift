@@ -91,6 +91,11 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// those whose return beats the network's value join the PPO batch (`SuccessReplay`;
     /// 0, the default, turns it off and leaves a run as it was).
     public var selfImitation = 0
+    /// Single-player tasks: the share of training episodes that start part way along the
+    /// solver's shortest solution, moved back as the network learns (`Backplay`; 0, the
+    /// default, turns it off and leaves a run as it was; below 1, so some episodes always
+    /// start at the level's start and give the logged returns).
+    public var backplay = 0.0
     /// Threads that share each gradient step (data parallel) and rollout lanes that step
     /// the games in play (`SelfPlayRollouts.step`); the same seed and thread count give the
     /// same run, another thread count another one.
@@ -131,6 +136,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
         }
         if selfImitation > 0 && noveltyBonus > 0 {
             return "self-imitation keeps the moves whose return is positive, which the novelty bonus makes every task move; use one of the two"
+        }
+        if !(backplay >= 0 && backplay < 1) {
+            return "the backplay share must lie in [0, 1): the rest of the tasks' episodes start at the level's start (got \(backplay))"
         }
         if !(noveltyBonus >= 0 && noveltyBonus <= 1) { return "the novelty bonus must lie in [0, 1] (got \(noveltyBonus))" }
         if !(adamEpsilon > 0 && adamEpsilon.isFinite) { return "Adam's epsilon must be positive (got \(adamEpsilon))" }
@@ -219,7 +227,7 @@ extension TrainingConfig {
         case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
-             checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus, selfImitation
+             checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus, selfImitation, backplay
     }
 
     /// Reads a config; a field that is missing (a file written before the field existed)
@@ -262,6 +270,7 @@ extension TrainingConfig {
         entropyWeighting = try c.decodeIfPresent(EntropyWeighting.self, forKey: .entropyWeighting) ?? .uniform
         try read(.noveltyBonus, into: &noveltyBonus)
         try read(.selfImitation, into: &selfImitation)
+        try read(.backplay, into: &backplay)
         try read(.adamEpsilon, into: &adamEpsilon)
         try read(.snapshotEvery, into: &snapshotEvery)
         try read(.poolSize, into: &poolSize)

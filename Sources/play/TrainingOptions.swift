@@ -72,6 +72,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "Single-player tasks: moves of rewarded episodes drawn for replay per update; those whose return beats the network's value join the batch (self-imitation; 0: off; not with --novelty-bonus).")
     var selfImitation: Int = 0
 
+    @Option(help: "Single-player tasks: share of training episodes, in [0, 1), that start part way along the solver's shortest solution, a few steps before the goal at first and further back as the network finishes from there (backplay; 0: off). Evaluations and logged returns use whole episodes.")
+    var backplay: Double = 0
+
     @Option(help: "Weight of the value loss in the loss (the value head shares the network with the policy).")
     var valueCoefficient: Float = 0.5
 
@@ -122,6 +125,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.entropyWeighting = entropyWeighting
         config.noveltyBonus = noveltyBonus
         config.selfImitation = selfImitation
+        config.backplay = backplay
         config.valueCoefficient = valueCoefficient
         config.clip = clip
         config.epochs = epochs

@@ -25,13 +25,17 @@ import Neural
 
     /// The conv case also scales advantages by their running spread with no floor, so the
     /// running variances change every number and must come back from the checkpoint. The
-    /// MLP case with self-imitation needs the replayed moves back as well.
-    @Test(arguments: [(Architecture.mlp, 0), (.conv, 0), (.mlp, 48)])
-    func aResumedRunEndsExactlyLikeAnUninterruptedOne(architecture: Architecture, selfImitation: Int) throws {
+    /// MLP case with self-imitation needs the replayed moves back as well, and the one
+    /// with backplay its schedule.
+    @Test(arguments: [(Architecture.mlp, 0, 0.0), (.conv, 0, 0), (.mlp, 48, 0), (.mlp, 0, 0.5)])
+    func aResumedRunEndsExactlyLikeAnUninterruptedOne(architecture: Architecture, selfImitation: Int, backplay: Double) throws {
         let list = try GameCatalog.registry.games(games)
         var config = config(architecture)
         if architecture == .conv { config.advantageFloor = 0 }
         config.selfImitation = selfImitation
+        config.backplay = backplay
+        // Enough games end before the checkpoint that the schedule has counted some.
+        if backplay > 0 { config.decisionsPerUpdate = 384 }
         let straight = try Trainer(config: config, games: list)
         for _ in 0..<5 { _ = try straight.runUpdate() }
 
@@ -44,6 +48,8 @@ import Neural
             #expect((first.successReplay?.moves[1].count ?? 0) > 0)
             #expect(first.checkpoint(elapsedSeconds: 0).weightsOnly(of: first.network.store).header.successReplay == nil)
         }
+        // The schedule written has counted episodes, which a fresh one would not have.
+        if backplay > 0 { #expect((first.rollouts.backplay?.episodes[1] ?? 0) > 0) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-checkpoint-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("latest.ckpt")
@@ -60,6 +66,7 @@ import Neural
         #expect(resumed.rollouts.decisions == straight.rollouts.decisions)
         #expect(resumed.updater.advantageVariances == straight.updater.advantageVariances)
         #expect(resumed.successReplay == straight.successReplay)
+        #expect(resumed.rollouts.backplay == straight.rollouts.backplay)
         if selfImitation > 0 {
             // A checkpoint without the replay cannot resume a run that uses it.
             var header = try Checkpoint.read(from: file)
@@ -68,6 +75,15 @@ import Neural
                 _ = try Trainer(resuming: header, games: list)
             } throws: { error in
                 "\(error)".contains("keeps no replayed moves")
+            }
+        }
+        if backplay > 0 {
+            var header = try Checkpoint.read(from: file)
+            header.header.backplay = nil
+            #expect {
+                _ = try Trainer(resuming: header, games: list)
+            } throws: { error in
+                "\(error)".contains("keeps no backplay schedule")
             }
         }
     }

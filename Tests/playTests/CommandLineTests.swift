@@ -103,14 +103,14 @@ import Games
         let config = try Train.parse(["--games", "maze-7x7", "--value-coefficient", "0.25", "--clip", "0.1", "--epochs", "2",
                                       "--minibatches", "8", "--max-gradient-norm", "1.5", "--entropy", "0.001",
                                       "--novelty-bonus", "0.01", "--entropy-weighting", "spread",
-                                      "--adam-epsilon", "0.001"]).config()
+                                      "--adam-epsilon", "0.001", "--backplay", "0.25"]).config()
         #expect(config.valueCoefficient == 0.25 && config.clip == 0.1 && config.epochs == 2 && config.minibatches == 8)
         #expect(config.maxGradientNorm == 1.5 && config.entropyCoefficient == 0.001 && config.noveltyBonus == 0.01)
-        #expect(config.entropyWeighting == .spread && config.adamEpsilon == 0.001)
+        #expect(config.entropyWeighting == .spread && config.adamEpsilon == 0.001 && config.backplay == 0.25)
         for (option, value, allowed) in [("--clip", "1.5", "(0, 1)"), ("--value-coefficient", "-1", "0 or more"),
                                          ("--entropy", "-0.1", "0 or more"), ("--epochs", "0", "at least 1"), ("--minibatches", "0", "at least 1"),
                                          ("--max-gradient-norm", "0", "positive"), ("--max-gradient-norm", "inf", "positive"), ("--novelty-bonus", "2", "[0, 1]"),
-                                         ("--adam-epsilon", "0", "positive")] {
+                                         ("--adam-epsilon", "0", "positive"), ("--backplay", "1", "[0, 1)")] {
             #expect {
                 _ = try Train.parse(["--games", "maze-7x7", "\(option)=\(value)"])
             } throws: { error in Train.message(for: error).contains(allowed) }
