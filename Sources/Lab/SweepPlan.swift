@@ -56,7 +56,7 @@ public struct SweepPlan: Sendable, Hashable {
         "algo": .text, "learning-rate": .number, "envs": .integer, "decisions-per-update": .integer,
         "random-opponents": .number, "opening-plies": .integer, "game-sampling": .text, "advantage-scaling": .text,
         "advantage-floor": .number, "entropy": .number, "gamma": .number, "lambda": .number, "conv-layers": .integer,
-        "entropy-weighting": .text, "novelty-bonus": .number, "self-imitation": .integer, "value-coefficient": .number, "clip": .number, "epochs": .integer,
+        "entropy-weighting": .text, "novelty-bonus": .number, "self-imitation": .integer, "backplay": .number, "value-coefficient": .number, "clip": .number, "epochs": .integer,
         "minibatches": .integer, "max-gradient-norm": .number, "adam-epsilon": .number,
         "hide-game-id": .flag,
         "eval-every": .number, "eval-quick": .integer, "stop-score": .number, "eval-games": .integer,

@@ -196,12 +196,13 @@ public final class TrainingSession {
         return entropies
     }
 
-    /// The tasks' backplay reach by game id (`Backplay.reach`), or nil when backplay is off.
+    /// The tasks' backplay reach by game id (`Backplay.reach`), or nil when backplay is off
+    /// or the run has no task.
     private var backplayReach: [String: Int]? {
         guard let schedule = trainer.rollouts.backplay else { return nil }
         var reach: [String: Int] = [:]
         for (game, steps) in schedule.reach.enumerated() where steps > 0 { reach[trainer.games[game].id] = steps }
-        return reach
+        return reach.isEmpty ? nil : reach
     }
 
     /// The learning curve of evaluated game `game` (an index into the trainer's games):

@@ -22,8 +22,16 @@ import SeededRandom
 /// - Evaluations always start at a level's start; so do the episodes outside the
 ///   `TrainingConfig.backplay` share. Only those episodes give the logged returns and the
 ///   progress display's scores (a backplay episode is easier than the task).
-/// - The solver runs once per backplay episode; a grid task's breadth-first search costs
-///   far less than the episode's network calls.
+/// - The solver runs once more per backplay episode (`GridTask.initialState` already
+///   solved the level to check it); a grid task's breadth-first search costs far less
+///   than the episode's network calls.
+/// - Backplay episodes are counted like any other where the run counts episodes: the
+///   running decisions per game (`SelfPlayRollouts.decisionsPerGame`, so under the default
+///   `GameSampling.decisions` a task is drawn more often, for the same share of decisions),
+///   `gamesFinished`, and the per-game entropies of train events. Self-imitation
+///   (`SuccessReplay`) does not keep their moves: they would fill its memory with
+///   near-goal successes and push out the whole episodes' rare ones.
+/// - `--init-from` starts a new run, so its schedule starts at `firstReach` again.
 ///
 /// The schedule (per task): the start lies a distance drawn uniformly from
 /// `ceil(reach / 2)...reach` solver steps before the goal (at the level's start if its
@@ -64,6 +72,8 @@ public struct Backplay: Codable, Sendable, Hashable {
     /// the schedule), or `level` itself if the solution is not longer than that distance.
     public func start(of game: AnyGame, index: Int, level: AnyGameState, rng: inout SeededGenerator) -> AnyGameState {
         let reach = self.reach[index]
+        // Reach 0 would play the whole solution and start a finished episode.
+        precondition(reach >= 1, "\(game.id) has no backplay reach: check applies(to:) first")
         let nearest = (reach + 1) / 2
         let distance = nearest + Int(rng.next() % UInt64(reach - nearest + 1))
         guard let solution = game.shortestSolution(from: level), solution.count > distance else { return level }
@@ -97,7 +107,10 @@ public struct Backplay: Codable, Sendable, Hashable {
                 : reach[index] == 0
             guard valid, ended[index] >= 0, ended[index] < Backplay.window, succeeded[index] >= 0, succeeded[index] <= ended[index],
                   episodes[index] >= ended[index] else {
-                return "its backplay schedule for \(game.id) is out of range (reach \(reach[index]), \(succeeded[index]) of \(ended[index]) episodes)"
+                return "its backplay schedule for \(game.id) is out of range (reach \(reach[index]), \(succeeded[index]) of \(ended[index]) "
+                    + "episodes of the window, \(episodes[index]) in all); allowed: reach 1 to the task's step budget "
+                    + "(\(game.maxLength)) for a task and 0 for other games, 0 to \(Backplay.window - 1) episodes in the "
+                    + "window, at most that many successes, and at least that many in all"
             }
         }
         return nil

@@ -55,6 +55,7 @@ public struct Checkpoint: Sendable {
         header.weightsOnly = true
         header.opponent = nil
         header.successReplay = nil
+        header.backplay = nil
         return Checkpoint(header: header, network: network.serialized(weightsOnly: true), pool: [])
     }
 

@@ -30,6 +30,9 @@ public struct Decision: Sendable {
     /// Filled when the game ends: the discounted sum of the rewards from this move on, the
     /// Monte Carlo return that self-imitation compares with the value (`SuccessReplay`).
     public var discountedReturn: Float = 0
+    /// Whether the move was made in a backplay episode (`Backplay`), which started part way
+    /// along the solver's solution.
+    public var backplay = false
 }
 
 /// Many games played side by side by the current network, for training.
@@ -82,7 +85,7 @@ public final class SelfPlayRollouts {
     /// Decisions of finished trajectories, ready for an update.
     public var finished: [Decision] = []
     /// Learner returns of games finished since the last `takeResults` (single-player
-    /// tasks, and two-player games against the pool), per game.
+    /// tasks' whole episodes, not backplay's, and two-player games against the pool), per game.
     public private(set) var results: [[Double]]
     /// Decisions made in total.
     public internal(set) var decisions = 0
@@ -289,6 +292,7 @@ public final class SelfPlayRollouts {
             trajectory[trajectory.count - 1].reward += Float(returns[seat])
             SelfPlayRollouts.computeAdvantages(&trajectory, gamma: config.gamma,
                                                lambda: config.algorithm == .reinforce ? 1 : config.lambda)
+            if slot.backplay { for move in trajectory.indices { trajectory[move].backplay = true } }
             finished += trajectory
         }
         if slot.backplay {

@@ -55,7 +55,8 @@ public struct SuccessReplay: Codable, Sendable, Hashable {
     /// Keeps the moves of `decisions` that single-player games (`isTask`, by game index)
     /// made with a positive discounted return, dropping each game's oldest beyond capacity.
     public mutating func add(_ decisions: [Decision], isTask: [Bool]) {
-        for decision in decisions where isTask[decision.game] && decision.discountedReturn > 0 && decision.discountedReturn.isFinite {
+        for decision in decisions where isTask[decision.game] && !decision.backplay
+            && decision.discountedReturn > 0 && decision.discountedReturn.isFinite {
             moves[decision.game].append(Move(tokens: decision.observation.tokens, positions: decision.observation.positions,
                                              actions: decision.actions, chosen: decision.chosen,
                                              discountedReturn: decision.discountedReturn))

@@ -60,7 +60,8 @@ public final class Trainer {
         /// Decisions and games so far.
         public var decisions: Int
         public var gamesFinished: Int
-        /// Learner returns per game since the last report (tasks; games against the pool).
+        /// Learner returns per game since the last report (tasks' whole episodes, not
+        /// backplay's; games against the pool).
         public var results: [[Double]]
         /// Decisions this update learned from, per game (a joint run's share of each game).
         public var learnedPerGame: [Int] = []

@@ -143,6 +143,12 @@ struct Train: ParsableCommand {
             print("games drawn with weights (the others 1): "
                   + config.games.compactMap { id in config.gameWeights[id].map { "\(id) \($0)" } }.joined(separator: ", "))
         }
+        if config.backplay > 0 {
+            let tasks = trainer.games.filter(\.isSolvableTask).count
+            print(tasks == 0 ? "backplay: the run has no single-player task, so --backplay changes nothing"
+                  : "backplay: \(config.backplay) of the \(tasks) tasks' training episodes start part way along the solver's "
+                    + "solution (log field backplayReach); their returns below count whole episodes only")
+        }
         print("progress every 10 s; per game, the mean return of its last 200 finished games against random or the pool "
               + "(+1 win, -1 loss; tasks: the reward, 0 to 1)")
         var schedule = TrainingSession.Schedule(budget: steps.map { .decisions($0) } ?? .seconds(minutes * 60))

@@ -110,6 +110,25 @@ import SeededRandom
         #expect(share > 0.1 && share < 0.3)
     }
 
+    /// Games that are not tasks never start by backplay, and the schedule draws nothing
+    /// for them: a two-player run with it trains exactly as one without.
+    @Test func twoPlayerGamesAreUntouched() throws {
+        func trained(backplay: Double) throws -> (parameters: [Float], backplay: Backplay?) {
+            var config = TrainingConfig(games: ["tic-tac-toe", "connect-four"])
+            config.width = 16
+            config.depth = 1
+            config.environments = 8
+            config.decisionsPerUpdate = 128
+            config.backplay = backplay
+            let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,connect-four"))
+            for _ in 0..<3 { _ = try trainer.runUpdate() }
+            return (trainer.network.store.snapshot(), trainer.rollouts.backplay)
+        }
+        let with = try trained(backplay: 0.5), without = try trained(backplay: 0)
+        #expect(with.parameters == without.parameters)
+        #expect(with.backplay?.reach == [0, 0] && with.backplay?.episodes == [0, 0] && without.backplay == nil)
+    }
+
     @Test func theConfigBoundsItAndOldFilesHaveItOff() throws {
         var config = TrainingConfig(games: ["maze-7x7"])
         for share in [-0.1, 1, .nan] {

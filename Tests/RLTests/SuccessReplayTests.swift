@@ -34,6 +34,12 @@ import SeededRandom
         var damaged = replay
         damaged.moves[1][0].chosen = 2
         #expect(damaged.problem(games: 3) == "a replayed move is malformed")
+        // Nor are the moves of backplay episodes (`Backplay`): they start near the goal.
+        var nearGoal = try decision(game: 1, discountedReturn: 0.9)
+        nearGoal.backplay = true
+        var fromBackplay = SuccessReplay(games: 3)
+        fromBackplay.add([nearGoal], isTask: isTask)
+        #expect(fromBackplay.moves[1].isEmpty)
         // Infinite returns are not kept (they could not be written to a checkpoint).
         var infinite = SuccessReplay(games: 3)
         infinite.add([try decision(game: 1, discountedReturn: .infinity)], isTask: isTask)
