@@ -109,11 +109,13 @@ public enum Evaluation {
 
     /// `player`'s scores in `game`: a task against its optimum (`games` levels from
     /// `taskSeed`), a two-player game against each of `opponents` in turn (the i-th with
-    /// seed `seed + i`). The one evaluation loop of training and `play eval`. An engine
+    /// seed `seed + i`; `startDistance`: see `task`). The one evaluation loop of training and `play eval`. An engine
     /// failure stops it; `MatchStopped` carries the scores so far.
     public static func scores(_ player: inout some GamePlayer, in game: AnyGame, against opponents: [any GamePlayer],
-                              games: Int, seed: UInt64, taskSeed: UInt64) throws(MatchStopped) -> [GameScore] {
-        guard game.playerCount == 2 else { return [try task(&player, on: game, episodes: games, seed: taskSeed)] }
+                              games: Int, seed: UInt64, taskSeed: UInt64, startDistance: Int? = nil) throws(MatchStopped) -> [GameScore] {
+        guard game.playerCount == 2 else {
+            return [try task(&player, on: game, episodes: games, seed: taskSeed, startDistance: startDistance)]
+        }
         var scores: [GameScore] = []
         for (index, opponent) in opponents.enumerated() {
             var opponent = opponent
@@ -129,13 +131,19 @@ public enum Evaluation {
     /// `player` on `episodes` levels of the task `game` (seeds `seed ..< seed + episodes`):
     /// success counts as a win, failure as a loss; steps are compared with the optimum.
     /// A player that fails stops the run with the episodes so far (`MatchStopped`).
-    public static func task(_ player: inout some GamePlayer, on game: AnyGame, episodes: Int, seed: UInt64) throws(MatchStopped) -> GameScore {
+    ///
+    /// With `startDistance`, each episode starts that many steps before the goal on the
+    /// solver's shortest solution (`Backplay.state`; at the level's start if the solution is
+    /// not longer), and the score's opponent is `optimum-from-N`, apart from whole episodes.
+    public static func task(_ player: inout some GamePlayer, on game: AnyGame, episodes: Int, seed: UInt64,
+                            startDistance: Int? = nil) throws(MatchStopped) -> GameScore {
         precondition(game.playerCount == 1, "\(game.id) is not a single-player task")
         var rng = SeededGenerator(seed: seed)
-        var score = GameScore(game: game.id, opponent: "optimum")
+        var score = GameScore(game: game.id, opponent: startDistance.map { "optimum-from-\($0)" } ?? "optimum")
         var steps = 0, optimal = 0
         for index in 0..<episodes {
             var state = game.initialState(seed: seed &+ UInt64(index))
+            if let startDistance { state = Backplay.state(of: game, level: state, distance: startDistance) }
             let best = game.shortestSolution(from: state)?.count
             var moves = 0
             while !game.isTerminal(state) {

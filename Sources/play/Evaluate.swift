@@ -56,11 +56,17 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Seed of the games' levels and the opponents' choices.")
     var seed: UInt64 = 1
 
+    @Option(help: "Tasks only: start each episode this many steps before the goal on the solver's shortest solution (at the level's start if it is shorter), to see how far from the goal the network still finishes; logged as opponent optimum-from-N.")
+    var startDistance: Int?
+
     @Option(help: "Where to append the results as JSON lines (default: beside the checkpoint, <checkpoint>.eval.jsonl).")
     var log: String?
 
     func validate() throws {
         guard gamesPerPair >= 1 else { throw ValidationError("--games-per-pair must be at least 1 (got \(gamesPerPair)).") }
+        if let startDistance, startDistance < 1 {
+            throw ValidationError("--start-distance counts steps before the goal: at least 1 (got \(startDistance)).")
+        }
         guard FileManager.default.fileExists(atPath: checkpoint) else { throw ValidationError("no checkpoint at \(checkpoint)") }
         let entries: [GameEntry]
         do {
@@ -78,6 +84,10 @@ struct Evaluate: ParsableCommand {
         let network = try TextPolicyNetwork.load(from: file)
         let config = file.header.config
         let list = try GameCatalog.registry.games(games == "trained" ? config.games.joined(separator: ",") : games)
+        if startDistance != nil, !list.contains(where: \.isSolvableTask) {
+            throw ValidationError("--start-distance starts task episodes near the goal, and none of the games is a task: "
+                                  + list.map(\.id).joined(separator: ", "))
+        }
         let logURL = URL(fileURLWithPath: self.log ?? checkpoint + ".eval.jsonl")
         let log = try JSONLines(appendingTo: logURL)
         print("game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal")
@@ -101,7 +111,8 @@ struct Evaluate: ParsableCommand {
             }
             let scores: [GameScore], stopped: MatchStopped?
             do {
-                (scores, stopped) = (try Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed), nil)
+                (scores, stopped) = (try Evaluation.scores(&player, in: game, against: opponents, games: gamesPerPair, seed: seed, taskSeed: seed,
+                                                        startDistance: startDistance), nil)
             } catch {
                 (scores, stopped) = (error.scores, error)
             }

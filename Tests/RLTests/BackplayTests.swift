@@ -28,7 +28,7 @@ import SeededRandom
                     // Not moved: the drawn distance was at least the solution's length.
                     #expect(start == level && length <= reach)
                 } else {
-                    #expect(remaining >= (reach + 1) / 2 && remaining <= reach && remaining < length)
+                    #expect(remaining >= 1 && remaining <= reach && remaining < length)
                     #expect(state.steps == length - remaining && state.outcome == .playing)
                     distances.insert(remaining)
                 }
@@ -127,6 +127,21 @@ import SeededRandom
         let with = try trained(backplay: 0.5), without = try trained(backplay: 0)
         #expect(with.parameters == without.parameters)
         #expect(with.backplay?.reach == [0, 0] && with.backplay?.episodes == [0, 0] && without.backplay == nil)
+    }
+
+    /// `play eval --start-distance`: episodes start that many steps before the goal, so
+    /// every success's optimum is at most that far (exactly 1 from distance 1), and a
+    /// random walk succeeds far more often from there than from the level's start.
+    @Test func anEvaluationCanStartNearTheGoal() throws {
+        let game = try GameCatalog.registry.game("maze-11x11")
+        var player = RandomPlayer()
+        let near = try Evaluation.task(&player, on: game, episodes: 60, seed: 7, startDistance: 1)
+        #expect(near.opponent == "optimum-from-1" && near.wins > 0 && near.meanOptimalSteps == 1)
+        let farther = try Evaluation.task(&player, on: game, episodes: 60, seed: 7, startDistance: 6)
+        #expect(farther.wins > 0 && farther.meanOptimalSteps > 1 && farther.meanOptimalSteps <= 6)
+        let whole = try Evaluation.task(&player, on: game, episodes: 60, seed: 7)
+        #expect(whole.opponent == "optimum" && whole.meanOptimalSteps > 6)
+        #expect(near.wins > whole.wins)
     }
 
     @Test func theConfigBoundsItAndOldFilesHaveItOff() throws {

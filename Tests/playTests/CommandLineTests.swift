@@ -160,6 +160,17 @@ import Games
                             "--games-per-pair", "4"]).run()
         let evalLog = try String(contentsOfFile: final + ".eval.jsonl", encoding: .utf8)
         #expect(evalLog.split(separator: "\n").count == 5, "two games against two opponents, one task")
+        // Tasks from a start distance are logged apart; a distance below 1, or one given for
+        // two-player games only, is refused with the reason.
+        try Evaluate.parse(["--checkpoint", final, "--games", "lava-7x7", "--games-per-pair", "4", "--start-distance", "3"]).run()
+        let nearLog = try String(contentsOfFile: final + ".eval.jsonl", encoding: .utf8)
+        #expect(nearLog.split(separator: "\n").count == 6 && nearLog.contains("optimum-from-3"))
+        #expect {
+            _ = try Evaluate.parse(["--checkpoint", final, "--games", "lava-7x7", "--start-distance", "0"])
+        } throws: { error in Evaluate.message(for: error).contains("at least 1") }
+        #expect {
+            try Evaluate.parse(["--checkpoint", final, "--games", "tic-tac-toe", "--start-distance", "2"]).run()
+        } throws: { error in "\(error)".contains("none of the games is a task") }
         var session = VersusSession(game: try GameCatalog.registry.game("tic-tac-toe"),
                                     opponent: try PlayerSpec.player(named: "checkpoint:" + final, for: try GameCatalog.registry.entry("tic-tac-toe")),
                                     humanPlayer: 1, seed: 2)
