@@ -90,13 +90,7 @@ import SeededRandom
     /// In a run, the drawn share of task episodes starts by backplay: they feed the
     /// schedule, the rest feed the logged returns; two-player games are untouched.
     @Test func aRunSplitsTheTasksEpisodesAndTheScheduleMoves() throws {
-        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
-        config.width = 16
-        config.depth = 1
-        config.environments = 16
-        config.decisionsPerUpdate = 512
-        config.backplay = 0.75
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
+        let trainer = try smallTrainer(["tic-tac-toe", "maze-7x7"], environments: 16, decisionsPerUpdate: 512) { $0.backplay = 0.75 }
         var returns = 0
         for _ in 0..<6 { returns += try trainer.runUpdate().results[1].count }
         let schedule = try #require(trainer.rollouts.backplay)
@@ -114,13 +108,9 @@ import SeededRandom
     /// for them: a two-player run with it trains exactly as one without.
     @Test func twoPlayerGamesAreUntouched() throws {
         func trained(backplay: Double) throws -> (parameters: [Float], backplay: Backplay?) {
-            var config = TrainingConfig(games: ["tic-tac-toe", "connect-four"])
-            config.width = 16
-            config.depth = 1
-            config.environments = 8
-            config.decisionsPerUpdate = 128
-            config.backplay = backplay
-            let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,connect-four"))
+            let trainer = try smallTrainer(["tic-tac-toe", "connect-four"], environments: 8, decisionsPerUpdate: 128) {
+                $0.backplay = backplay
+            }
             for _ in 0..<3 { _ = try trainer.runUpdate() }
             return (trainer.network.store.snapshot(), trainer.rollouts.backplay)
         }
@@ -154,16 +144,9 @@ import SeededRandom
         #expect(config.problem == nil)
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data).backplay == 0.5)
-        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        object.removeValue(forKey: "backplay")
-        #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).backplay == 0)
+        #expect(try decoded(config, without: "backplay").backplay == 0)
         // Off, the rollouts keep no schedule.
-        config.backplay = 0
-        config.width = 16
-        config.depth = 1
-        config.environments = 8
-        config.decisionsPerUpdate = 64
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("maze-7x7"))
+        let trainer = try smallTrainer(["maze-7x7"], environments: 8, decisionsPerUpdate: 64)
         _ = try trainer.runUpdate()
         #expect(trainer.rollouts.backplay == nil)
     }

@@ -6,14 +6,10 @@ import Games
 /// of a small network (16 environments, 512 decisions per update): how game sampling and
 /// game weights split a run's data between games.
 func firstGameShare(of games: [String], sampling: GameSampling, weights: [String: Double] = [:]) throws -> Double {
-    var config = TrainingConfig(games: games)
-    config.gameWeights = weights
-    config.gameSampling = sampling
-    config.width = 16
-    config.depth = 1
-    config.environments = 16
-    config.decisionsPerUpdate = 512
-    let trainer = try Trainer(config: config, games: try GameCatalog.registry.games(games.joined(separator: ",")))
+    let trainer = try smallTrainer(games, environments: 16, decisionsPerUpdate: 512) {
+        $0.gameWeights = weights
+        $0.gameSampling = sampling
+    }
     var learned = [0, 0]
     for _ in 0..<12 {
         let report = try trainer.runUpdate()

@@ -50,15 +50,11 @@ import SeededRandom
     /// replayed moves carry the current network's value and log-probability, and only
     /// those whose return beats the value come back.
     @Test func replayedMovesBeatTheValueAndCarryTheCurrentPolicy() throws {
-        var config = TrainingConfig(games: ["tic-tac-toe", "maze-7x7"])
-        config.width = 16
-        config.depth = 1
-        config.environments = 8
-        config.decisionsPerUpdate = 128
-        config.selfImitation = 64
-        // With `spread` entropy weighting the replayed moves need weights too.
-        config.entropyWeighting = .spread
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("tic-tac-toe,maze-7x7"))
+        let trainer = try smallTrainer(["tic-tac-toe", "maze-7x7"], environments: 8, decisionsPerUpdate: 128) {
+            $0.selfImitation = 64
+            // With `spread` entropy weighting the replayed moves need weights too.
+            $0.entropyWeighting = .spread
+        }
         for _ in 0..<3 { _ = try trainer.runUpdate() }
         let replay = try #require(trainer.successReplay)
         #expect(replay.moves[0].isEmpty && !replay.moves[1].isEmpty)
@@ -100,16 +96,9 @@ import SeededRandom
         config.noveltyBonus = 0
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data).selfImitation == 256)
-        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        object.removeValue(forKey: "selfImitation")
-        #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).selfImitation == 0)
+        #expect(try decoded(config, without: "selfImitation").selfImitation == 0)
         // Off, a trainer keeps nothing and its updates log no replay count.
-        config.selfImitation = 0
-        config.width = 16
-        config.depth = 1
-        config.environments = 8
-        config.decisionsPerUpdate = 64
-        let trainer = try Trainer(config: config, games: try GameCatalog.registry.games("maze-7x7"))
+        let trainer = try smallTrainer(["maze-7x7"], environments: 8, decisionsPerUpdate: 64)
         #expect(try trainer.runUpdate().statistics.replayed == nil && trainer.successReplay == nil)
     }
 }
