@@ -71,25 +71,18 @@ import Neural
         #expect(resumed.updater.advantageVariances == straight.updater.advantageVariances)
         #expect(resumed.successReplay == straight.successReplay)
         #expect(resumed.rollouts.backplay == straight.rollouts.backplay)
-        if selfImitation > 0 {
-            // A checkpoint without the replay cannot resume a run that uses it.
-            var header = try Checkpoint.read(from: file)
-            header.header.successReplay = nil
+        // A checkpoint without the replay or the schedule cannot resume a run that uses it.
+        func refused(without remove: (inout Checkpoint.Header) -> Void, saying reason: String) throws {
+            var checkpoint = try Checkpoint.read(from: file)
+            remove(&checkpoint.header)
             #expect {
-                _ = try Trainer(resuming: header, games: list)
+                _ = try Trainer(resuming: checkpoint, games: list)
             } throws: { error in
-                "\(error)".contains("keeps no replayed moves")
+                "\(error)".contains(reason)
             }
         }
-        if backplay > 0 {
-            var header = try Checkpoint.read(from: file)
-            header.header.backplay = nil
-            #expect {
-                _ = try Trainer(resuming: header, games: list)
-            } throws: { error in
-                "\(error)".contains("keeps no backplay schedule")
-            }
-        }
+        if selfImitation > 0 { try refused(without: { $0.successReplay = nil }, saying: "keeps no replayed moves") }
+        if backplay > 0 { try refused(without: { $0.backplay = nil }, saying: "keeps no backplay schedule") }
     }
 
     @Test func damagedTruncatedAndMismatchedCheckpointsAreRefused() throws {
