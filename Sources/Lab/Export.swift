@@ -1,4 +1,5 @@
 import Foundation
+import RL
 
 /// `play export DIR --csv`: every run's eval and train events as two CSV files, one row
 /// per event, with the run's name, condition and seed on each row, for people who
@@ -8,7 +9,10 @@ public enum Export {
     public static let evalColumns = ["run", "condition", "seed", "phase", "game", "opponent", "update", "decisions", "seconds",
                                      "games", "wins", "draws", "losses", "score", "lower", "upper", "mean_steps", "mean_optimal_steps"]
 
-    /// The columns of `train.csv` before the per-game `return/GAME` columns.
+    /// The columns of `train.csv` before the per-game columns: `return/GAME` for every game,
+    /// then `entropy/GAME` (the policy's entropy on the update's decisions) for every game
+    /// some run logs it for, and `backplay_reach/GAME` for every task some run trains with
+    /// backplay. A run that does not log a column leaves it empty.
     public static let trainColumns = ["run", "condition", "seed", "update", "decisions", "games", "seconds", "decisions_per_second",
                                       "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "gradient_norm", "learning_rate"]
 
@@ -46,7 +50,15 @@ public enum Export {
         var games: [String] = []
         for run in runs { for game in run.games where !games.contains(game) { games.append(game) } }
         for run in runs { for event in run.updates { for game in event.returns.keys.sorted() where !games.contains(game) { games.append(game) } } }
-        var train = [row(trainColumns + games.map { "return/" + $0 })]
+        /// The games, in `games` order, that some update's `values` names.
+        func logged<Value>(_ values: (TrainEvent) -> [String: Value]?) -> [String] {
+            var named: Set<String> = []
+            for run in runs { for event in run.updates { if let keys = values(event)?.keys { named.formUnion(keys) } } }
+            return games.filter(named.contains)
+        }
+        let entropyGames = logged(\.entropies), reachGames = logged(\.backplayReach)
+        var train = [row(trainColumns + games.map { "return/" + $0 } + entropyGames.map { "entropy/" + $0 }
+                         + reachGames.map { "backplay_reach/" + $0 })]
         for run in runs {
             let condition = conditionOf[run.directory.path] ?? ""
             for e in run.updates {
@@ -54,7 +66,9 @@ public enum Export {
                 train.append(row([run.name, condition, run.seed, String(e.update), String(e.decisions), String(e.games), String(e.seconds),
                                   String(e.decisionsPerSecond), String(s.policyLoss), String(s.valueLoss), String(s.entropy),
                                   String(s.approximateKL), String(s.clipFraction), String(s.gradientNorm), String(s.learningRate)]
-                                 + games.map { e.returns[$0].map { String($0) } ?? "" }))
+                                 + games.map { e.returns[$0].map { String($0) } ?? "" }
+                                 + entropyGames.map { e.entropies?[$0].map { String($0) } ?? "" }
+                                 + reachGames.map { e.backplayReach?[$0].map { String($0) } ?? "" }))
             }
         }
         return (evals.joined(separator: "\n") + "\n", train.joined(separator: "\n") + "\n")

@@ -67,6 +67,28 @@ public enum Report {
         }
         page.section("Final scores", finals)
         page.section("Runs", [.table(RunFigures.runTable(conditions))])
+        let runs = conditions.flatMap(\.runs)
+        if runs.count == 1 { addTrainingDynamics(to: &page, runs[0]) }
+    }
+
+    /// Entropy curves (tasks and two-player games apart) and backplay reaches of a report's
+    /// only run; a report of several runs would need them per run, so it leaves them out.
+    private static func addTrainingDynamics(to page: inout ReportPage, _ run: RunData) {
+        // The tasks are the games evaluated against their optimum.
+        let tasks = Set(run.evaluations.filter { $0.score.opponent == "optimum" }.map(\.score.game))
+        let games = run.gamesWithEvaluations
+        var blocks: [ReportPage.Block] = []
+        for (games, kind) in [(games.filter { !tasks.contains($0) }, "two-player games"), (games.filter(tasks.contains), "tasks")] {
+            guard let plot = RunFigures.entropyCurves(run, games: games, title: "Policy entropy: \(kind)") else { continue }
+            blocks.append(.figure(.init(name: "entropy-" + (kind == "tasks" ? "tasks" : "two-player"), svg: plot.svg,
+                                        caption: "Policy entropy per game (\(kind)) as training goes on; uniform play over n moves is ln n "
+                                            + "(ln 4 = 1.39 for a maze, ln 6 = 1.79 for key-door).")))
+        }
+        if let plot = RunFigures.backplayReach(run) {
+            blocks.append(.figure(.init(name: "backplay-reach", svg: plot.svg,
+                                        caption: "How far before the goal (in solver steps) backplay starts each task's training episodes.")))
+        }
+        if !blocks.isEmpty { page.section("Training dynamics", blocks) }
     }
 
     private static func addTransfer(to page: inout ReportPage, _ result: TransferResult, seed: UInt64) {

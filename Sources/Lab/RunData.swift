@@ -19,6 +19,11 @@ public struct RunData: Sendable {
         settings.filter { $0.key != "seed" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
     }
 
+    /// The config's games, then any other game the log evaluates, in first-seen order.
+    public var gamesWithEvaluations: [String] {
+        evaluations.reduce(into: games) { all, event in if !all.contains(event.score.game) { all.append(event.score.game) } }
+    }
+
     /// Periodic evaluations during training (they carry the training time).
     public var periodicEvaluations: [EvalEvent] { evaluations.filter { $0.seconds != nil } }
 

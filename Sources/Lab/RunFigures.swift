@@ -166,6 +166,52 @@ public enum RunFigures {
         return (heatmap, table)
     }
 
+    /// The policy's entropy per game over one run's training (`TrainEvent.entropies`), for
+    /// the games of `games` the log has it for: the mean over consecutive windows of updates,
+    /// about `points` windows in all. A policy still near uniform (ln of its move count) has
+    /// not learned the game; one that falls fast may have collapsed. Nil without entropies.
+    public static func entropyCurves(_ run: RunData, games: [String], title: String, points: Int = 60) -> LinePlot? {
+        let updates = run.updates
+        let window = max(1, updates.count / max(1, points))
+        var series: [PlotSeries] = []
+        for game in games {
+            var x: [Double] = [], y: [Double] = []
+            for start in stride(from: 0, to: updates.count - window + 1, by: window) {
+                let values = updates[start..<(start + window)].compactMap { $0.entropies?[game] }
+                guard !values.isEmpty else { continue }
+                x.append(Double(updates[start + window - 1].decisions))
+                y.append(values.reduce(0, +) / Double(values.count))
+            }
+            guard !x.isEmpty else { continue }
+            // Eight colours, then the same eight dashed: sixteen lines stay apart.
+            series.append(PlotSeries(name: game, x: x, y: y, dashed: series.count / 8 % 2 == 1, color: series.count % 8))
+        }
+        guard !series.isEmpty else { return nil }
+        return LinePlot(title: title, subtitle: "Mean -log π of the moves played in training, over windows of \(window) update\(window == 1 ? "" : "s")",
+                        x: Axis(stepLabel), y: Axis("policy entropy (nats)"), series: series)
+    }
+
+    /// Each task's backplay reach over one run's training (`TrainEvent.backplayReach`), on a
+    /// log axis: it grows while the network finishes from the starts it is given. Nil when
+    /// the run trained without backplay.
+    public static func backplayReach(_ run: RunData) -> LinePlot? {
+        let events = run.updates.filter { $0.backplayReach != nil }
+        guard let last = events.last?.backplayReach else { return nil }
+        let step = max(1, events.count / 200)
+        var indices = Array(stride(from: 0, to: events.count, by: step))
+        if indices.last != events.count - 1 { indices.append(events.count - 1) }
+        let shown = indices.map { events[$0] }
+        let tasks = (run.games + last.keys.sorted()).reduce(into: [String]()) { all, game in
+            if last[game] != nil && !all.contains(game) { all.append(game) }
+        }
+        let series = tasks.enumerated().map { index, task in
+            PlotSeries(name: task, x: shown.map { Double($0.decisions) }, y: shown.map { Double($0.backplayReach?[task] ?? 0) },
+                       dashed: index / 8 % 2 == 1, color: index % 8)
+        }
+        return LinePlot(title: "Backplay reach per task", subtitle: "Training episodes start up to this many solver steps before the goal",
+                        x: Axis(stepLabel), y: Axis("reach (solver steps, log scale)", scale: .log), series: series)
+    }
+
     /// One row per run: what it trained and how far it got.
     public static func runTable(_ conditions: [Condition]) -> ReportPage.Table {
         let rows = conditions.flatMap { condition in

@@ -54,7 +54,7 @@ public struct SweepPlan: Sendable, Hashable {
     /// `play train` options a plan's `train` object may set, with the kind of value each takes.
     public static let trainOptions: [String: TrainOption.Kind] = [
         "algo": .text, "learning-rate": .number, "envs": .integer, "decisions-per-update": .integer,
-        "random-opponents": .number, "opening-plies": .integer, "game-sampling": .text, "advantage-scaling": .text,
+        "random-opponents": .number, "opening-plies": .integer, "game-sampling": .text, "game-weights": .text, "advantage-scaling": .text,
         "advantage-floor": .number, "entropy": .number, "gamma": .number, "lambda": .number, "conv-layers": .integer,
         "entropy-weighting": .text, "novelty-bonus": .number, "self-imitation": .integer, "backplay": .number, "value-coefficient": .number, "clip": .number, "epochs": .integer,
         "minibatches": .integer, "max-gradient-norm": .number, "adam-epsilon": .number,

@@ -11,7 +11,7 @@ struct Play: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
         abstract: "A multi-game reinforcement-learning lab: one policy network, many text games.",
-        subcommands: [Train.self, Evaluate.self, Tournament.self, GTPFrontEnd.self, UCIFrontEnd.self, Transfer.self, Analyze.self, Sweep.self, Scaling.self, ListGames.self, ShowGame.self, Perft.self, Versus.self, Golden.self, Bench.self, PlotReport.self, ExportLogs.self],
+        subcommands: [Train.self, Evaluate.self, Tournament.self, GTPFrontEnd.self, UCIFrontEnd.self, Transfer.self, Analyze.self, Sweep.self, Scaling.self, ListGames.self, ShowGame.self, Perft.self, Versus.self, Golden.self, Bench.self, PlotReport.self, ExportLogs.self, Summary.self],
         defaultSubcommand: Train.self
     )
 

@@ -63,3 +63,38 @@ struct ExportLogs: ParsableCommand {
         for file in files { print("wrote \(file.path)") }
     }
 }
+
+/// `play summary RUN`: a run's log as text tables (`RunSummary`).
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Print a run's log as text tables: scores at each evaluation, per-game entropies, advantage spreads, backplay reaches.",
+        discussion: """
+        Given a directory of runs, prints every run's summary in turn. The runs under docs/tasks were kept this way: \
+        play summary runs/NAME > docs/tasks/NAME.txt.
+        """)
+
+    @Argument(help: "A run directory (runs/NAME) or a directory holding runs.")
+    var directory: String
+
+    @Option(help: "Average the entropies over windows of this many updates.")
+    var entropyWindow = 500
+
+    @Option(help: "Show the backplay reaches every this many updates.")
+    var reachEvery = 250
+
+    func validate() throws {
+        guard entropyWindow >= 1 else { throw ValidationError("--entropy-window must be at least 1 update (got \(entropyWindow)).") }
+        guard reachEvery >= 1 else { throw ValidationError("--reach-every must be at least 1 update (got \(reachEvery)).") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("'\(directory)' is not a directory; pass a run directory such as runs/NAME.")
+        }
+    }
+
+    func run() throws {
+        let runs = try RunData.load(URL(fileURLWithPath: directory).absoluteURL)
+        guard !runs.isEmpty else { throw LabError("\(directory) holds no runs (directories with config.json and log.jsonl)") }
+        print(runs.map { RunSummary.text($0, entropyWindow: entropyWindow, reachEvery: reachEvery) }.joined(separator: "\n"), terminator: "")
+    }
+}

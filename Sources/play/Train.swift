@@ -191,6 +191,21 @@ struct Train: ParsableCommand {
         print("\nevaluating (\(evalGames) games per opponent)...")
         print(try evaluationTable(trainer: trainer, log: log))
         print("\nfinal network: \(checkpointDirectory.path)/model.ckpt (weights; final.ckpt with the optimizer and pool); log: \(runDirectory.path)/log.jsonl")
+        writeReport(runDirectory)
+    }
+
+    /// The run's report (`play plot`: learning curves, final scores) in `RUN/report/` and its
+    /// text tables (`play summary`) in `RUN/summary.txt`. Both are made from the log alone,
+    /// so a failure here loses nothing: it is reported, and `play plot RUN` makes them later.
+    private func writeReport(_ runDirectory: URL) {
+        do {
+            let page = try Report.write(from: runDirectory)
+            let summary = runDirectory.appendingPathComponent("summary.txt")
+            try RunSummary.text(try RunData(directory: runDirectory)).write(to: summary, atomically: true, encoding: .utf8)
+            print("report: \(page.path); text tables: \(summary.path)")
+        } catch {
+            print("the report could not be written (\(error)); the run is complete, and play plot \(runDirectory.path) makes it from the log")
+        }
     }
 
     private func printProgress(_ report: Trainer.Report, recent: [[Double]], games: [AnyGame], elapsed: Double) {

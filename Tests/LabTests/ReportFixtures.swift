@@ -31,9 +31,15 @@ enum ReportFixtures {
             + "\"wins\":\(wins)},\"update\":\(decisions / 2000)\(time),\"upper\":\(upper)}"
     }
 
-    static func trainLine(update: Int, decisions: Int, returns: [String: Double]) -> String {
-        let r = returns.keys.sorted().map { "\"\($0)\":\(returns[$0]!)" }.joined(separator: ",")
-        return "{\"decisions\":\(decisions),\"decisionsPerSecond\":4000,\"event\":\"train\",\"games\":\(update * 100),\"returns\":{\(r)},"
+    /// One train line as the trainer writes it; `entropies` and `backplayReach` are left
+    /// out when nil, as in logs from before they existed or (reach) runs without backplay.
+    static func trainLine(update: Int, decisions: Int, returns: [String: Double], entropies: [String: Double]? = nil,
+                          backplayReach: [String: Int]? = nil) -> String {
+        func object<Value>(_ values: [String: Value]) -> String {
+            "{" + values.keys.sorted().map { "\"\($0)\":\(values[$0]!)" }.joined(separator: ",") + "}"
+        }
+        let optional = (entropies.map { "\"entropies\":\(object($0))," } ?? "") + (backplayReach.map { "\"backplayReach\":\(object($0))," } ?? "")
+        return "{\(optional)\"decisions\":\(decisions),\"decisionsPerSecond\":4000,\"event\":\"train\",\"games\":\(update * 100),\"returns\":\(object(returns)),"
             + "\"seconds\":\(Double(update) * 0.5),\"statistics\":{\"approximateKL\":0.01,\"clipFraction\":0.1,\"decisions\":2000,"
             + "\"entropy\":1.5,\"gradientNorm\":0.2,\"learningRate\":0.001,\"policyLoss\":-0.01,\"valueLoss\":0.3},\"update\":\(update)}"
     }

@@ -125,6 +125,96 @@ import Testing
         #expect(Export.row(["a,b", "say \"hi\"", "c"]) == "\"a,b\",\"say \"\"hi\"\"\",c")
     }
 
+    /// Per-game entropies and backplay reaches get a column per game some run logs them
+    /// for; a run that does not log one leaves its cell empty.
+    @Test func csvHasEntropyAndBackplayReachColumnsWhereRunsLogThem() throws {
+        let directory = try ReportFixtures.directory("export-reach")
+        defer { ReportFixtures.cleanUp(directory) }
+        try ReportFixtures.writeRun(in: directory, name: "a-backplay", seed: 1, width: 8, lines: [
+            ReportFixtures.trainLine(update: 1, decisions: 100, returns: ["maze-7x7": 0.5], entropies: ["maze-7x7": 1.25, "tic-tac-toe": 0.75],
+                                     backplayReach: ["maze-7x7": 6]),
+        ])
+        try ReportFixtures.writeRun(in: directory, name: "b-old", seed: 2, width: 8, lines: [
+            ReportFixtures.trainLine(update: 1, decisions: 100, returns: ["maze-7x7": 0.25]),
+        ])
+        let train = Export.tables(try RunData.load(directory)).train.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = train[0].map(String.init)
+        #expect(Array(header.suffix(4)) == ["return/maze-7x7", "entropy/tic-tac-toe", "entropy/maze-7x7", "backplay_reach/maze-7x7"])
+        #expect(train[1].suffix(4) == ["0.5", "0.75", "1.25", "6"])
+        #expect(train[2].suffix(4) == ["0.25", "", "", ""])
+    }
+
+    /// `play summary`'s tables: scores per evaluation and final, entropies averaged over
+    /// windows, advantage spreads, backplay reaches; tables an old log lacks are named.
+    @Test func summaryTablesComeFromTheLog() throws {
+        let directory = try ReportFixtures.directory("summary")
+        defer { ReportFixtures.cleanUp(directory) }
+        var lines: [String] = []
+        for update in 1...5 {
+            lines.append(ReportFixtures.trainLine(update: update, decisions: update * 1000, returns: ["maze-7x7": 0.5],
+                                                  entropies: ["maze-7x7": Double(update) / 5, "tic-tac-toe": 1],
+                                                  backplayReach: ["maze-7x7": update + 1]))
+            if update % 2 == 0 {
+                let eval = ReportFixtures.evalLine(game: "maze-7x7", opponent: "optimum", wins: 30 + update, draws: 0, losses: 70 - update,
+                                                   decisions: update * 1000, seconds: Double(update))
+                lines.append("{\"advantageSpread\":0.25," + eval.dropFirst())
+            }
+        }
+        lines.append(ReportFixtures.evalLine(game: "maze-7x7", opponent: "optimum", wins: 40, draws: 0, losses: 60, decisions: 5000, seconds: nil))
+        try ReportFixtures.writeRun(in: directory, name: "bp", seed: 1, width: 8, lines: lines)
+        let text = RunSummary.text(try RunData(directory: directory.appendingPathComponent("bp")), entropyWindow: 2, reachEvery: 2)
+        let rows = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        func row(after heading: String, _ game: String) -> [String]? {
+            guard let start = text.split(separator: "\n").firstIndex(where: { $0.hasPrefix(heading) }) else { return nil }
+            return rows[start...].first { $0.first == game }
+        }
+        #expect(row(after: "score against random", "maze-7x7") == ["maze-7x7", "0.32", "0.34", "0.40"], "at 2k and 4k decisions, then final")
+        #expect(row(after: "score against random", "game") == ["game", "2", "4", "final"])
+        // Windows of updates 1-2 and 3-4: (0.2 + 0.4) / 2 and (0.6 + 0.8) / 2.
+        #expect(row(after: "each game's policy entropy", "maze-7x7") == ["maze-7x7", "0.30", "0.70"])
+        #expect(row(after: "each game's policy entropy", "tic-tac-toe") == ["tic-tac-toe", "1.00", "1.00"])
+        #expect(row(after: "advantage spread", "maze-7x7") == ["maze-7x7", "0.25", "0.25"])
+        #expect(text.contains("last update: 5, decisions 5000"))
+        #expect(row(after: "backplay reach", "2") == ["2", "2000", "3"])
+        #expect(row(after: "backplay reach", "5") == ["5", "5000", "6"], "the last update is shown too")
+
+        try ReportFixtures.writeRun(in: directory, name: "old", seed: 1, width: 8, lines: [
+            ReportFixtures.trainLine(update: 1, decisions: 100, returns: [:]),
+        ])
+        let old = RunSummary.text(try RunData(directory: directory.appendingPathComponent("old")))
+        #expect(old.contains("no evaluations") && old.contains("no per-game entropies") && !old.contains("backplay reach"))
+    }
+
+    /// A report of one run shows its entropies (tasks apart) and, with backplay, the reaches.
+    @Test func aOneRunReportShowsEntropiesAndBackplayReach() throws {
+        let directory = try ReportFixtures.directory("dynamics")
+        defer { ReportFixtures.cleanUp(directory) }
+        var lines: [String] = []
+        for update in 1...120 {
+            lines.append(ReportFixtures.trainLine(update: update, decisions: update * 100, returns: [:],
+                                                  entropies: ["maze-7x7": 1.3, "tic-tac-toe": 2 - Double(update) / 100],
+                                                  backplayReach: ["maze-7x7": 2 + update / 10]))
+        }
+        lines.append(ReportFixtures.evalLine(game: "maze-7x7", opponent: "optimum", wins: 40, draws: 0, losses: 60, decisions: 12000, seconds: nil))
+        lines.append(ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: 90, draws: 0, losses: 10, decisions: 12000, seconds: nil))
+        try ReportFixtures.writeRun(in: directory, name: "run", seed: 1, width: 8, lines: lines)
+        let page = try Report.build(from: directory.appendingPathComponent("run"))
+        let figures = Dictionary(uniqueKeysWithValues: page.figures.map { ($0.name, $0.svg) })
+        #expect(Array(page.figures.map(\.name).suffix(3)) == ["entropy-two-player", "entropy-tasks", "backplay-reach"])
+        #expect(figures["entropy-tasks"]?.contains("maze-7x7") == true && figures["entropy-tasks"]?.contains("tic-tac-toe") == false)
+        #expect(figures["entropy-two-player"]?.contains("tic-tac-toe") == true)
+        let entropies = try #require(RunFigures.entropyCurves(try RunData(directory: directory.appendingPathComponent("run")), games: ["tic-tac-toe"],
+                                                              title: "t", points: 60))
+        // 120 updates in windows of 2: 60 points, each the mean of its two updates.
+        #expect(entropies.series[0].x.count == 60 && abs(entropies.series[0].y[0] - (1.99 + 1.98) / 2) < 1e-9)
+
+        try ReportFixtures.writeRun(in: directory, name: "old", seed: 1, width: 8, lines: [
+            ReportFixtures.trainLine(update: 1, decisions: 100, returns: [:]),
+            ReportFixtures.evalLine(game: "tic-tac-toe", opponent: "random", wins: 90, draws: 0, losses: 10, decisions: 100, seconds: nil),
+        ])
+        #expect(try !Report.build(from: directory.appendingPathComponent("old")).figures.contains { $0.name.hasPrefix("entropy") })
+    }
+
     @Test func reportHasEveryFigureAndEachIsWellFormedSVG() throws {
         let directory = try ReportFixtures.fullReportDirectory("contents")
         defer { ReportFixtures.cleanUp(directory) }

@@ -97,6 +97,17 @@ import Testing
         #expect(Self.problem(#"{"games": ["tic-tac-toe"], "widths": [8, 8], "architectures": ["mlp"], "depths": [1], "seeds": 1, "steps": 1}"#).contains("twice"))
     }
 
+    /// `game-weights` goes to every cell as `--game-weights` (its keys are checked against
+    /// each cell's games by `play sweep`, as `play train` checks them).
+    @Test func gameWeightsArePassedToEveryCell() throws {
+        let plan = try Self.plan(#"{"games": ["maze-7x7,tic-tac-toe", "maze-9x9"], "train": {"game-weights": "tasks=3,maze-*=2"}, "#
+                                 + Self.base + "}")
+        for cell in plan.cells {
+            let arguments = cell.trainArguments(plan: plan, layout: SweepLayout(root: URL(fileURLWithPath: "/s")), threads: 1, resume: false)
+            #expect(arguments.suffix(2) == ["--game-weights", "tasks=3,maze-*=2"])
+        }
+    }
+
     @Test func longGameSetsAreNamedByCountAndAStableHash() {
         #expect(SweepCell.fnv1a("") == 0x811C_9DC5)
         #expect(SweepCell.fnv1a("a") == 0xE40C_292C)

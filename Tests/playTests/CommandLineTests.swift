@@ -146,7 +146,8 @@ import Games
         let events = log.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(events.contains { $0["event"] as? String == "train" })
         #expect(events.filter { $0["event"] as? String == "eval" }.count == 3, "tic-tac-toe against random and MCTS, maze against its optimum")
-        for file in ["ckpt/tiny/latest.ckpt", "ckpt/tiny/final.ckpt", "ckpt/tiny/model.ckpt", "runs/tiny/config.json"] {
+        for file in ["ckpt/tiny/latest.ckpt", "ckpt/tiny/final.ckpt", "ckpt/tiny/model.ckpt", "runs/tiny/config.json",
+                     "runs/tiny/report/index.html", "runs/tiny/summary.txt"] {
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path), "\(file)")
         }
         // The same name again is refused (no lost work); --resume continues it.
@@ -235,7 +236,7 @@ import Games
     }
 }
 
-/// `play plot` and `play export` check their directory and format before reading anything.
+/// `play plot`, `play export` and `play summary` check their directory and format before reading anything.
 @Suite struct ReportCommandTests {
     @Test func plotAndExportNeedAnExistingDirectory() {
         #expect {
@@ -250,6 +251,16 @@ import Games
         }
         #expect(throws: Never.self) { _ = try ExportLogs.parse([FileManager.default.temporaryDirectory.path, "--csv"]) }
         #expect(Play.helpMessage().contains("plot") && Play.helpMessage().contains("export"))
+    }
+
+    @Test func summaryChecksItsDirectoryAndWindows() {
+        #expect { _ = try Summary.parse(["/no/such/run"]) } throws: { error in
+            Summary.message(for: error).contains("'/no/such/run' is not a directory")
+        }
+        #expect { _ = try Summary.parse([FileManager.default.temporaryDirectory.path, "--entropy-window", "0"]) } throws: { error in
+            Summary.message(for: error).contains("--entropy-window must be at least 1")
+        }
+        #expect(Play.helpMessage().contains("summary"))
     }
 
     /// A hand-edited result file whose arrays do not fit is an error that says which field,

@@ -52,6 +52,14 @@ import Lab
             return message.contains("cell 0") && message.contains("clip range must lie in (0, 1)")
         }
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written")
+        // A weight key that names no game of a cell (the tiny plan has no hex game).
+        let weights = try Self.writePlan(Self.tinyPlan.replacingOccurrences(of: #""envs": 8"#, with: #""envs": 8, "game-weights": "hex-*=2""#),
+                                         in: root.appendingPathComponent("weights"))
+        #expect { try Sweep.parse([weights.path, "--out", out.path]).run() } throws: { error in
+            let message = Sweep.message(for: error)
+            return message.contains("cell 0") && message.contains("'hex-*'") && message.contains("names no game")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written")
     }
 
     /// Every option a plan's `train` object may set is one `play train` takes.
@@ -61,7 +69,8 @@ import Lab
             case .flag: []
             case .integer: ["2"]
             case .number: ["0.5"]
-            case .text: [["game-sampling": "episodes", "advantage-scaling": "batch", "entropy-weighting": "spread"][name] ?? "ppo"]
+            case .text: [["game-sampling": "episodes", "advantage-scaling": "batch", "entropy-weighting": "spread",
+                                      "game-weights": "tasks=3"][name] ?? "ppo"]
             }
             #expect(throws: Never.self, "\(name)") { _ = try Train.parse(["--\(name)"] + value) }
         }
