@@ -156,9 +156,8 @@ public final class TrainingSession {
         var scores: [GameScore] = []
         for index in indices {
             let game = trainer.games[index]
-            var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
-            let score = try Evaluation.scores(&player, in: game, against: [RandomPlayer()], games: schedule.evaluationGames,
-                                                 seed: 17, taskSeed: 2_000_000)[0]
+            let score = BatchedEvaluation.score(network: trainer.network, hideGameID: trainer.config.hideGameID, game: game,
+                                                games: schedule.evaluationGames, seed: 17, taskSeed: 2_000_000)
             scores.append(score)
             var event = EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score)
             event.seconds = seconds

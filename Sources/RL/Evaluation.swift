@@ -1,4 +1,6 @@
+import Dispatch
 import FastMath
+import Foundation
 import GameKit
 import Neural
 
@@ -31,10 +33,16 @@ public struct NetworkPlayer: GamePlayer {
               let batch = try? builder.batch([observation], actions: [texts]) else {
             preconditionFailure("\(game.id): the network cannot read this observation or its actions")
         }
-        let logits = network.forward(batch).logits
+        return Self.choose(among: ids, logits: network.forward(batch).logits, sampling: samplesOnTasks && game.playerCount == 1, using: &rng)
+    }
+
+    /// The action of `ids` (whose logits are `logits[0 ..< ids.count]`) the network plays:
+    /// the highest-scoring one, or with `sampling` one drawn from the softmax, which takes
+    /// one number from `rng` (greedy choices take none).
+    static func choose(among ids: [Int], logits: UnsafePointer<Float>, sampling: Bool, using rng: inout SeededGenerator) -> Int {
         var best = 0
         for i in 1..<ids.count where logits[i] > logits[best] { best = i }
-        guard samplesOnTasks && game.playerCount == 1 else { return ids[best] }
+        guard sampling else { return ids[best] }
         var weights = [Double](repeating: 0, count: ids.count)
         for i in ids.indices { weights[i] = Double(fastExp(logits[i] - logits[best])) }
         var threshold = Double(rng.nextUnitFloat()) * weights.reduce(0, +)
@@ -168,5 +176,62 @@ public enum Evaluation {
             score.meanOptimalSteps = Double(optimal) / Double(score.wins)
         }
         return score
+    }
+}
+
+extension Evaluation {
+    /// `network` against a fresh `opponent()` in each of `games` (`count` games each, seed
+    /// `seed`, as `match` plays them), on up to `threads` threads: the games are handed out
+    /// one at a time, and each thread plays with its own copy of the network. Every match is
+    /// the one `match` plays alone, so the scores do not depend on the thread count. For the
+    /// slow opponents (MCTS) of a run's final table; an engine failure is rethrown after the
+    /// other threads finish their match.
+    public static func matches(of network: TextPolicyNetwork, hideGameID: Bool, in games: [AnyGame],
+                               against opponent: @escaping @Sendable () -> any GamePlayer, count: Int, seed: UInt64,
+                               threads: Int) throws -> [GameScore] {
+        precondition(games.allSatisfy { $0.playerCount == 2 }, "matches are between two players")
+        let workers = max(1, min(threads, games.count))
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var scores: [GameScore?]
+            var failure: MatchStopped?
+            let networks: [TextPolicyNetwork]
+            init(games: Int, networks: [TextPolicyNetwork]) {
+                scores = Array(repeating: nil, count: games)
+                self.networks = networks
+            }
+            /// The next game to play, or nil when all are taken or a match failed.
+            func take() -> Int? {
+                lock.lock(); defer { lock.unlock() }
+                guard next < scores.count, failure == nil else { return nil }
+                next += 1
+                return next - 1
+            }
+            func finish(_ index: Int, _ result: Result<GameScore, MatchStopped>) {
+                lock.lock(); defer { lock.unlock() }
+                switch result {
+                case .success(let score): scores[index] = score
+                case .failure(let error): if failure == nil { failure = error }
+                }
+            }
+        }
+        let copies = (1..<workers).map { _ in
+            let copy = TextPolicyNetwork(config: network.config, seed: 0)
+            copy.store.parameters.update(from: network.store.parameters, count: network.store.count)
+            return copy
+        }
+        let shared = Shared(games: games.count, networks: [network] + copies)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var player = NetworkPlayer(network: shared.networks[worker], hideGameID: hideGameID)
+            while let index = shared.take() {
+                var rival = opponent()
+                shared.finish(index, Result { () throws(MatchStopped) in
+                    try match(&player, against: &rival, in: games[index], games: count, seed: seed)
+                })
+            }
+        }
+        if let failure = shared.failure { throw failure }
+        return shared.scores.map { $0! }
     }
 }

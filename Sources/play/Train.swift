@@ -189,7 +189,9 @@ struct Train: ParsableCommand {
         try final.write(to: checkpointDirectory.appendingPathComponent("final.ckpt"))
         try final.weightsOnly(of: trainer.network.store).write(to: checkpointDirectory.appendingPathComponent("model.ckpt"))
         print("\nevaluating (\(evalGames) games per opponent)...")
+        let evaluationStart = Date()
         print(try evaluationTable(trainer: trainer, log: log))
+        print(String(format: "(evaluated in %.0f s)", Date().timeIntervalSince(evaluationStart)))
         print("\nfinal network: \(checkpointDirectory.path)/model.ckpt (weights; final.ckpt with the optimizer and pool); log: \(runDirectory.path)/log.jsonl")
         writeReport(runDirectory)
     }
@@ -237,10 +239,20 @@ struct Train: ParsableCommand {
     /// The final table: every game against random (and MCTS), every task against its optimum.
     private func evaluationTable(trainer: Trainer, log: RunLog) throws -> String {
         var lines = ["game                opponent   games   win  draw  loss   score (95% CI)        steps/optimal"]
+        // Against MCTS, the slow part, the two-player games are shared out over the run's
+        // threads (the scores do not depend on how); seed 8, as the second opponent of
+        // `Evaluation.scores` had before.
+        let twoPlayer = trainer.games.filter { $0.playerCount == 2 }
+        let simulations = evalMCTS
+        let mctsScores = evalMCTS > 0
+            ? try Evaluation.matches(of: trainer.network, hideGameID: trainer.config.hideGameID, in: twoPlayer,
+                                     against: { MCTSPlayer(simulations: simulations) }, count: evalGames, seed: 8, threads: trainer.config.threads)
+            : []
         for game in trainer.games {
-            var player = NetworkPlayer(network: trainer.network, hideGameID: trainer.config.hideGameID)
-            let opponents: [any GamePlayer] = evalMCTS > 0 ? [RandomPlayer(), MCTSPlayer(simulations: evalMCTS)] : [RandomPlayer()]
-            let scores = try Evaluation.scores(&player, in: game, against: opponents, games: evalGames, seed: 7, taskSeed: 1_000_000)
+            // Against random (or on a task): all of the game's episodes at once.
+            var scores = [BatchedEvaluation.score(network: trainer.network, hideGameID: trainer.config.hideGameID, game: game,
+                                                  games: evalGames, seed: 7, taskSeed: 1_000_000)]
+            if let index = twoPlayer.firstIndex(where: { $0.id == game.id }), index < mctsScores.count { scores.append(mctsScores[index]) }
             for score in scores {
                 try log.write(EvalEvent(update: trainer.updates, decisions: trainer.rollouts.decisions, score: score))
                 lines.append(Evaluate.row(score, task: game.playerCount == 1))
