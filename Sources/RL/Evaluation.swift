@@ -197,16 +197,20 @@ extension Evaluation {
             var scores: [GameScore?]
             var failure: MatchStopped?
             let networks: [TextPolicyNetwork]
-            init(games: Int, networks: [TextPolicyNetwork]) {
-                scores = Array(repeating: nil, count: games)
+            /// The games in the order they are handed out: the longest first (by their
+            /// move limit), so a long match (go-lite-9x9) does not start last.
+            let order: [Int]
+            init(games: [AnyGame], networks: [TextPolicyNetwork]) {
+                scores = Array(repeating: nil, count: games.count)
                 self.networks = networks
+                order = games.indices.sorted { (-games[$0].maxLength, $0) < (-games[$1].maxLength, $1) }
             }
             /// The next game to play, or nil when all are taken or a match failed.
             func take() -> Int? {
                 lock.lock(); defer { lock.unlock() }
-                guard next < scores.count, failure == nil else { return nil }
+                guard next < order.count, failure == nil else { return nil }
                 next += 1
-                return next - 1
+                return order[next - 1]
             }
             func finish(_ index: Int, _ result: Result<GameScore, MatchStopped>) {
                 lock.lock(); defer { lock.unlock() }
@@ -221,7 +225,7 @@ extension Evaluation {
             copy.store.parameters.update(from: network.store.parameters, count: network.store.count)
             return copy
         }
-        let shared = Shared(games: games.count, networks: [network] + copies)
+        let shared = Shared(games: games, networks: [network] + copies)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var player = NetworkPlayer(network: shared.networks[worker], hideGameID: hideGameID)
             while let index = shared.take() {
