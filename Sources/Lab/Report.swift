@@ -1,4 +1,5 @@
 import Foundation
+import Games
 
 /// `play plot DIR`: the report of a run, or of a directory of runs (a sweep, seeds of an
 /// experiment), as SVG figures and an `index.html` in `DIR/report/`.
@@ -74,9 +75,11 @@ public enum Report {
     /// Entropy curves (tasks and two-player games apart) and backplay reaches of a report's
     /// only run; a report of several runs would need them per run, so it leaves them out.
     private static func addTrainingDynamics(to page: inout ReportPage, _ run: RunData) {
-        // The tasks are the games evaluated against their optimum.
-        let tasks = Set(run.evaluations.filter { $0.score.opponent == "optimum" }.map(\.score.game))
+        // The tasks: single-player games of the registry, and any game evaluated against its
+        // optimum (a game the registry no longer has).
         let games = run.gamesWithEvaluations
+        let tasks = Set(games.filter { (try? GameCatalog.registry.game($0))?.playerCount == 1 })
+            .union(run.evaluations.filter { $0.score.opponent.hasPrefix("optimum") }.map(\.score.game))
         var blocks: [ReportPage.Block] = []
         for (games, kind) in [(games.filter { !tasks.contains($0) }, "two-player games"), (games.filter(tasks.contains), "tasks")] {
             guard let plot = RunFigures.entropyCurves(run, games: games, title: "Policy entropy: \(kind)") else { continue }

@@ -176,10 +176,10 @@ public enum RunFigures {
         var series: [PlotSeries] = []
         for game in games {
             var x: [Double] = [], y: [Double] = []
-            for start in stride(from: 0, to: updates.count - window + 1, by: window) {
-                let values = updates[start..<(start + window)].compactMap { $0.entropies?[game] }
+            for range in windows(of: updates.count, size: window) {
+                let values = updates[range].compactMap { $0.entropies?[game] }
                 guard !values.isEmpty else { continue }
-                x.append(Double(updates[start + window - 1].decisions))
+                x.append(Double(updates[range.upperBound - 1].decisions))
                 y.append(values.reduce(0, +) / Double(values.count))
             }
             guard !x.isEmpty else { continue }
@@ -189,6 +189,13 @@ public enum RunFigures {
         guard !series.isEmpty else { return nil }
         return LinePlot(title: title, subtitle: "Mean -log π of the moves played in training, over windows of \(window) update\(window == 1 ? "" : "s")",
                         x: Axis(stepLabel), y: Axis("policy entropy (nats)"), series: series)
+    }
+
+    /// Consecutive windows of `size` over `count` items, the last one shorter when `size`
+    /// does not divide `count` (so the last updates of a run are not left out).
+    static func windows(of count: Int, size: Int) -> [Range<Int>] {
+        precondition(size >= 1, "windows of at least one item")
+        return stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
     }
 
     /// Each task's backplay reach over one run's training (`TrainEvent.backplayReach`), on a

@@ -48,16 +48,16 @@ public enum RunSummary {
         // Entropies.
         lines.append("")
         let updates = run.updates
-        let windowEnds = Array(stride(from: entropyWindow, through: updates.count, by: entropyWindow))
-        if windowEnds.isEmpty || !updates.contains(where: { $0.entropies != nil }) {
-            lines.append("no per-game entropies over a window of \(entropyWindow) updates in the log (\(updates.count) train events)")
+        let windows = RunFigures.windows(of: updates.count, size: entropyWindow)
+        if !updates.contains(where: { $0.entropies != nil }) {
+            lines.append("no per-game entropies in the log (\(updates.count) train events)")
         } else {
-            lines.append("each game's policy entropy (mean -log pi of the moves chosen), averaged over windows of \(entropyWindow) updates; "
-                         + "columns: the update at the window's end:")
-            lines.append(row("game", windowEnds.map { String(updates[$0 - 1].update) }))
+            lines.append("each game's policy entropy (mean -log pi of the moves chosen), averaged over windows of \(entropyWindow) updates "
+                         + "(the last window may be shorter); columns: the update at the window's end:")
+            lines.append(row("game", windows.map { String(updates[$0.upperBound - 1].update) }))
             for game in games {
-                let cells = windowEnds.map { end -> String in
-                    let values = updates[(end - entropyWindow)..<end].compactMap { $0.entropies?[game] }
+                let cells = windows.map { window -> String in
+                    let values = updates[window].compactMap { $0.entropies?[game] }
                     return values.isEmpty ? "-" : Format.fixed(values.reduce(0, +) / Double(values.count), 2)
                 }
                 if cells.contains(where: { $0 != "-" }) { lines.append(row(game, cells)) }

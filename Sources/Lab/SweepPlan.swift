@@ -199,7 +199,9 @@ public struct SweepCell: Sendable, Hashable {
                          "--depth", String(depth), "--heads", String(heads), "--seed", String(seed), "--steps", String(plan.steps),
                          "--threads", String(threads), "--name", name, "--runs", layout.runs.path,
                          "--checkpoints", layout.checkpoints.path]
-        for option in plan.train { arguments += option.arguments }
+        // A resumed run takes its game weights from its checkpoint, and `play train` refuses
+        // `--game-weights` with `--resume` (it could disagree with the saved ones).
+        for option in plan.train where !(resume && option.name == "game-weights") { arguments += option.arguments }
         if resume { arguments.append("--resume") }
         return arguments
     }

@@ -17,10 +17,15 @@ import SeededRandom
 /// generator play it alike (tested). `Evaluation.match` shares one generator over a match's
 /// games instead, so the two give the same distribution of results, not the same games.
 public enum BatchedEvaluation {
-    /// Episode `episode`'s generator.
+    /// Episode `episode`'s generator, seeded by a hash of `seed` and `episode`: SplitMix64's
+    /// output function (Steele, Lea and Flood, OOPSLA 2014) on the two combined with another
+    /// odd constant than its own step, so neighbouring episodes do not seed the generator
+    /// with the same SplitMix sequence shifted by one.
     public static func generator(seed: UInt64, episode: Int) -> SeededGenerator {
-        // A multiple of the golden ratio per episode spreads the seeds (SplitMix64's step).
-        SeededGenerator(seed: seed &+ UInt64(episode) &* 0x9E37_79B9_7F4A_7C15)
+        var z = seed &+ UInt64(episode) &* 0xD1B5_4A32_D192_ED03
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return SeededGenerator(seed: z ^ (z >> 31))
     }
 
     /// `network` in `game`: against the random player for `games` games (seed `seed`), or on

@@ -117,8 +117,11 @@ public enum Evaluation {
 
     /// `player`'s scores in `game`: a task against its optimum (`games` levels from
     /// `taskSeed`), a two-player game against each of `opponents` in turn (the i-th with
-    /// seed `seed + i`; `startDistance`: see `task`). The one evaluation loop of training and `play eval`. An engine
-    /// failure stops it; `MatchStopped` carries the scores so far.
+    /// seed `seed + i`; `startDistance`: see `task`). The evaluation loop of `play eval`, for
+    /// any player and opponent; training's evaluations against random play all episodes at
+    /// once (`BatchedEvaluation`, other generator streams, so other games than this with the
+    /// same seed) and its MCTS matches are `matches`. An engine failure stops it;
+    /// `MatchStopped` carries the scores so far.
     public static func scores(_ player: inout some GamePlayer, in game: AnyGame, against opponents: [any GamePlayer],
                               games: Int, seed: UInt64, taskSeed: UInt64, startDistance: Int? = nil) throws(MatchStopped) -> [GameScore] {
         guard game.playerCount == 2 else {
@@ -185,7 +188,7 @@ extension Evaluation {
     /// one at a time, and each thread plays with its own copy of the network. Every match is
     /// the one `match` plays alone, so the scores do not depend on the thread count. For the
     /// slow opponents (MCTS) of a run's final table; an engine failure is rethrown after the
-    /// other threads finish their match.
+    /// other threads finish their match, with the finished scores before the interrupted one.
     public static func matches(of network: TextPolicyNetwork, hideGameID: Bool, in games: [AnyGame],
                                against opponent: @escaping @Sendable () -> any GamePlayer, count: Int, seed: UInt64,
                                threads: Int) throws -> [GameScore] {
@@ -235,7 +238,12 @@ extension Evaluation {
                 })
             }
         }
-        if let failure = shared.failure { throw failure }
+        if var failure = shared.failure {
+            // As `MatchStopped` promises: every score finished (in game order), then the
+            // interrupted match.
+            failure.scores = shared.scores.compactMap { $0 } + failure.scores
+            throw failure
+        }
         return shared.scores.map { $0! }
     }
 }

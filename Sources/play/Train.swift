@@ -198,15 +198,19 @@ struct Train: ParsableCommand {
 
     /// The run's report (`play plot`: learning curves, final scores) in `RUN/report/` and its
     /// text tables (`play summary`) in `RUN/summary.txt`. Both are made from the log alone,
-    /// so a failure here loses nothing: it is reported, and `play plot RUN` makes them later.
+    /// so a failure here loses nothing: it is reported with the command that makes the file later.
     private func writeReport(_ runDirectory: URL) {
         do {
-            let page = try Report.write(from: runDirectory)
-            let summary = runDirectory.appendingPathComponent("summary.txt")
-            try RunSummary.text(try RunData(directory: runDirectory)).write(to: summary, atomically: true, encoding: .utf8)
-            print("report: \(page.path); text tables: \(summary.path)")
+            print("report: \(try Report.write(from: runDirectory).path)")
         } catch {
             print("the report could not be written (\(error)); the run is complete, and play plot \(runDirectory.path) makes it from the log")
+        }
+        let summary = runDirectory.appendingPathComponent("summary.txt")
+        do {
+            try RunSummary.text(try RunData(directory: runDirectory)).write(to: summary, atomically: true, encoding: .utf8)
+            print("text tables: \(summary.path)")
+        } catch {
+            print("the text tables could not be written (\(error)); play summary \(runDirectory.path) > \(summary.path) makes them from the log")
         }
     }
 

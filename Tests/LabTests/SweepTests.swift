@@ -98,13 +98,17 @@ import Testing
     }
 
     /// `game-weights` goes to every cell as `--game-weights` (its keys are checked against
-    /// each cell's games by `play sweep`, as `play train` checks them).
+    /// each cell's games by `play sweep`, as `play train` checks them), except to a resumed
+    /// cell, whose checkpoint holds them.
     @Test func gameWeightsArePassedToEveryCell() throws {
         let plan = try Self.plan(#"{"games": ["maze-7x7,tic-tac-toe", "maze-9x9"], "train": {"game-weights": "tasks=3,maze-*=2"}, "#
                                  + Self.base + "}")
         for cell in plan.cells {
             let arguments = cell.trainArguments(plan: plan, layout: SweepLayout(root: URL(fileURLWithPath: "/s")), threads: 1, resume: false)
             #expect(arguments.suffix(2) == ["--game-weights", "tasks=3,maze-*=2"])
+            // A resumed cell keeps the weights of its checkpoint; play train refuses them with --resume.
+            let resumed = cell.trainArguments(plan: plan, layout: SweepLayout(root: URL(fileURLWithPath: "/s")), threads: 1, resume: true)
+            #expect(resumed.last == "--resume" && !resumed.contains("--game-weights"))
         }
     }
 

@@ -18,17 +18,15 @@ import Testing
         return network
     }
 
-    @Test(arguments: ["tic-tac-toe", "connect-four", "maze-7x7", "key-door-7x7"])
-    func everyEpisodePlaysAsOnePlayerAloneWouldPlayIt(id: String) throws {
-        let game = try GameCatalog.registry.game(id)
-        let network = Self.network()
-        let episodes = 12, seed: UInt64 = 3, taskSeed: UInt64 = 40
-        let batched = BatchedEvaluation.score(network: network, hideGameID: false, game: game, games: episodes, seed: seed, taskSeed: taskSeed)
-
-        var expected = GameScore(game: id, opponent: game.playerCount == 1 ? "optimum" : "random")
+    /// The score of `episodes` episodes played one by one, each with its own generator, by
+    /// `NetworkPlayer` (and `RandomPlayer` in two-player games), as `Match.play` and
+    /// `Evaluation.task` play them.
+    static func aloneScore(_ game: AnyGame, network: TextPolicyNetwork, episodes: Int, seed: UInt64, taskSeed: UInt64,
+                           startDistance: Int? = nil, hideGameID: Bool = false) throws -> GameScore {
+        var expected = GameScore(game: game.id, opponent: game.playerCount == 1 ? startDistance.map { "optimum-from-\($0)" } ?? "optimum" : "random")
         var steps = 0, optimal = 0
         for episode in 0..<episodes {
-            var player = NetworkPlayer(network: network)
+            var player = NetworkPlayer(network: network, hideGameID: hideGameID)
             if game.playerCount == 2 {
                 var rng = BatchedEvaluation.generator(seed: seed, episode: episode)
                 var random = RandomPlayer()
@@ -40,6 +38,7 @@ import Testing
             } else {
                 var rng = BatchedEvaluation.generator(seed: taskSeed, episode: episode)
                 var state = game.initialState(seed: taskSeed + UInt64(episode))
+                if let startDistance { state = Backplay.state(of: game, level: state, distance: startDistance) }
                 let best = game.shortestSolution(from: state)!.count
                 var moves = 0
                 while !game.isTerminal(state) {
@@ -60,7 +59,31 @@ import Testing
             expected.meanSteps = Double(steps) / Double(expected.wins)
             expected.meanOptimalSteps = Double(optimal) / Double(expected.wins)
         }
-        #expect(batched == expected)
+        return expected
+    }
+
+    @Test(arguments: ["tic-tac-toe", "connect-four", "maze-7x7", "key-door-7x7"])
+    func everyEpisodePlaysAsOnePlayerAloneWouldPlayIt(id: String) throws {
+        let game = try GameCatalog.registry.game(id)
+        let network = Self.network()
+        let batched = BatchedEvaluation.score(network: network, hideGameID: false, game: game, games: 12, seed: 3, taskSeed: 40)
+        #expect(batched == (try Self.aloneScore(game, network: network, episodes: 12, seed: 3, taskSeed: 40)))
+    }
+
+    /// Starts near the goal (`play eval --start-distance`) and observations without the id
+    /// line (`--hide-game-id`) are played alike too.
+    @Test func startDistanceAndHiddenIDsArePlayedAlike() throws {
+        let network = Self.network()
+        for (id, distance) in [("lava-7x7", 3), ("maze-9x9", 2)] {
+            let game = try GameCatalog.registry.game(id)
+            let batched = BatchedEvaluation.score(network: network, hideGameID: true, game: game, games: 10, seed: 0, taskSeed: 70,
+                                                  startDistance: distance)
+            let alone = try Self.aloneScore(game, network: network, episodes: 10, seed: 0, taskSeed: 70, startDistance: distance, hideGameID: true)
+            #expect(batched == alone && batched.opponent == "optimum-from-\(distance)")
+        }
+        let hex = try GameCatalog.registry.game("hex-5x5")
+        #expect(BatchedEvaluation.score(network: network, hideGameID: true, game: hex, games: 8, seed: 2, taskSeed: 0)
+                == (try Self.aloneScore(hex, network: network, episodes: 8, seed: 2, taskSeed: 0, hideGameID: true)))
     }
 
     @Test func matchesOnTwoThreadsAreTheMatchesPlayedOneByOne() throws {
