@@ -216,7 +216,7 @@ public enum RunFigures {
                        dashed: index / 8 % 2 == 1, color: index % 8)
         }
         return LinePlot(title: "Backplay reach per task", subtitle: "Training episodes start up to this many solver steps before the goal",
-                        x: Axis(stepLabel), y: Axis("reach (solver steps, log scale)", scale: .log), series: series)
+                        x: Axis(stepLabel), y: Axis("reach (solver steps)", scale: .log), series: series)
     }
 
     /// One row per run: what it trained and how far it got.
