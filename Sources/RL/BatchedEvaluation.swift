@@ -34,15 +34,13 @@ public enum BatchedEvaluation {
                              taskSeed: UInt64, startDistance: Int? = nil) -> GameScore {
         let isTask = game.playerCount == 1
         precondition(startDistance == nil || isTask, "a start distance applies to tasks only")
-        var score = GameScore(game: game.id, opponent: isTask ? startDistance.map { "optimum-from-\($0)" } ?? "optimum" : "random")
+        var score = GameScore(game: game.id, opponent: "random"), tally = TaskTally(game: game, startDistance: startDistance)
         var states: [AnyGameState] = [], generators: [SeededGenerator] = []
         var moves = [Int](repeating: 0, count: games), optimum = [Int?](repeating: nil, count: games)
         for episode in 0..<games {
             if isTask {
-                var state = game.initialState(seed: taskSeed &+ UInt64(episode))
-                if let startDistance { state = Backplay.state(of: game, level: state, distance: startDistance) }
-                optimum[episode] = game.shortestSolution(from: state)?.count
-                states.append(state)
+                states.append(TaskTally.start(of: game, seed: taskSeed, episode: episode, startDistance: startDistance))
+                optimum[episode] = game.shortestSolution(from: states[episode])?.count
                 generators.append(generator(seed: taskSeed, episode: episode))
             } else {
                 states.append(game.initialState(seed: UInt64(episode)))
@@ -50,23 +48,14 @@ public enum BatchedEvaluation {
             }
         }
         var builder = PolicyBatchBuilder()
-        var solvedSteps = 0, solvedOptimum = 0
-        /// Counts a finished episode: a task's success (with its steps against the
-        /// optimum) or failure, a two-player game's result for the network's seat.
+        /// Counts a finished episode: a task's success or failure, a two-player game's result
+        /// for the network's seat.
         func record(_ episode: Int) {
             let returns = game.returns(in: states[episode])!
-            score.games += 1
             if isTask {
-                if returns[0] > 0 {
-                    score.wins += 1
-                    solvedSteps += moves[episode]
-                    solvedOptimum += optimum[episode] ?? moves[episode]
-                } else {
-                    score.losses += 1
-                }
+                tally.add(solved: returns[0] > 0, moves: moves[episode], optimum: optimum[episode])
             } else {
-                let result = returns[episode % 2]
-                if result > 0 { score.wins += 1 } else if result < 0 { score.losses += 1 } else { score.draws += 1 }
+                score.add(result: returns[episode % 2])
             }
         }
 
@@ -104,10 +93,6 @@ public enum BatchedEvaluation {
             }
             active = toMove
         }
-        if score.wins > 0 && isTask {
-            score.meanSteps = Double(solvedSteps) / Double(score.wins)
-            score.meanOptimalSteps = Double(solvedOptimum) / Double(score.wins)
-        }
-        return score
+        return isTask ? tally.finished : score
     }
 }

@@ -76,6 +76,54 @@ public struct GameScore: Sendable, Hashable, Codable {
     }
 }
 
+extension GameScore {
+    /// Counts one two-player game with the player's `result` (+1 win, -1 loss, 0 draw).
+    mutating func add(result: Double) {
+        games += 1
+        if result > 0 { wins += 1 } else if result < 0 { losses += 1 } else { draws += 1 }
+    }
+}
+
+/// A task's episodes added up into a `GameScore`, for `Evaluation.task` and
+/// `BatchedEvaluation`: success is a win, failure a loss, and the solved episodes' moves are
+/// compared with their levels' optimum.
+struct TaskTally {
+    /// The counts so far (the mean steps only in `finished`).
+    private(set) var score: GameScore
+    private var steps = 0, optimal = 0
+
+    /// Opponent `optimum`, or `optimum-from-N` for episodes that start N steps before the goal.
+    init(game: AnyGame, startDistance: Int?) {
+        score = GameScore(game: game.id, opponent: startDistance.map { "optimum-from-\($0)" } ?? "optimum")
+    }
+
+    /// Episode `episode`'s start: level `seed + episode`, moved `startDistance` solver steps
+    /// before the goal if given (`Backplay.state`).
+    static func start(of game: AnyGame, seed: UInt64, episode: Int, startDistance: Int?) -> AnyGameState {
+        let level = game.initialState(seed: seed &+ UInt64(episode))
+        return startDistance.map { Backplay.state(of: game, level: level, distance: $0) } ?? level
+    }
+
+    /// Counts an episode; `optimum` is its start's shortest solution (nil: its own moves).
+    mutating func add(solved: Bool, moves: Int, optimum: Int?) {
+        score.games += 1
+        guard solved else { score.losses += 1; return }
+        score.wins += 1
+        steps += moves
+        optimal += optimum ?? moves
+    }
+
+    /// The score with the mean steps and mean optimum of the solved episodes.
+    var finished: GameScore {
+        var score = score
+        if score.wins > 0 {
+            score.meanSteps = Double(steps) / Double(score.wins)
+            score.meanOptimalSteps = Double(optimal) / Double(score.wins)
+        }
+        return score
+    }
+}
+
 /// A match that an engine stopped (it died, hung, or played a move our rules call
 /// illegal): the scores so far, the last one possibly short of its games, and why.
 public struct MatchStopped: Error, CustomStringConvertible {
@@ -108,9 +156,7 @@ public enum Evaluation {
             } catch {
                 throw MatchStopped(scores: [score], reason: error)
             }
-            let result = record.returns[seat]
-            score.games += 1
-            if result > 0 { score.wins += 1 } else if result < 0 { score.losses += 1 } else { score.draws += 1 }
+            score.add(result: record.returns[seat])
         }
         return score
     }
@@ -150,35 +196,22 @@ public enum Evaluation {
                             startDistance: Int? = nil) throws(MatchStopped) -> GameScore {
         precondition(game.playerCount == 1, "\(game.id) is not a single-player task")
         var rng = SeededGenerator(seed: seed)
-        var score = GameScore(game: game.id, opponent: startDistance.map { "optimum-from-\($0)" } ?? "optimum")
-        var steps = 0, optimal = 0
+        var tally = TaskTally(game: game, startDistance: startDistance)
         for index in 0..<episodes {
-            var state = game.initialState(seed: seed &+ UInt64(index))
-            if let startDistance { state = Backplay.state(of: game, level: state, distance: startDistance) }
+            var state = TaskTally.start(of: game, seed: seed, episode: index, startDistance: startDistance)
             let best = game.shortestSolution(from: state)?.count
             var moves = 0
             while !game.isTerminal(state) {
                 do {
                     game.play(try player.chooseAction(in: game, state: state, using: &rng), in: &state)
                 } catch {
-                    throw MatchStopped(scores: [score], reason: error)
+                    throw MatchStopped(scores: [tally.score], reason: error)
                 }
                 moves += 1
             }
-            score.games += 1
-            if game.returns(in: state)![0] > 0 {
-                score.wins += 1
-                steps += moves
-                optimal += best ?? moves
-            } else {
-                score.losses += 1
-            }
+            tally.add(solved: game.returns(in: state)![0] > 0, moves: moves, optimum: best)
         }
-        if score.wins > 0 {
-            score.meanSteps = Double(steps) / Double(score.wins)
-            score.meanOptimalSteps = Double(optimal) / Double(score.wins)
-        }
-        return score
+        return tally.finished
     }
 }
 
