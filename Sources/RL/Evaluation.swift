@@ -256,11 +256,7 @@ extension Evaluation {
                 }
             }
         }
-        let copies = (1..<workers).map { _ in
-            let copy = TextPolicyNetwork(config: network.config, seed: 0)
-            copy.store.parameters.update(from: network.store.parameters, count: network.store.count)
-            return copy
-        }
+        let copies = (1..<workers).map { _ in network.copy() }
         let shared = Shared(games: games, networks: [network] + copies)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var player = NetworkPlayer(network: shared.networks[worker], hideGameID: hideGameID)

@@ -163,11 +163,9 @@ public final class PolicyGradientUpdate {
                                ppo: Bool) throws(EncodingError) -> UpdateStatistics {
         let count = min(config.threads, part.count)
         while workers.count < count {
-            workers.append(GradientWorker(network: workers.isEmpty ? network : TextPolicyNetwork(config: network.config, seed: 0)))
+            workers.append(GradientWorker(network: workers.isEmpty ? network : network.copy()))
         }
-        for worker in workers.dropFirst().prefix(count - 1) {
-            worker.network.store.parameters.update(from: network.store.parameters, count: network.store.count)
-        }
+        for worker in workers.dropFirst().prefix(count - 1) { worker.network.copyParameters(from: network) }
         let shares = (0..<count).map { i in (i * part.count / count)..<((i + 1) * part.count / count) }
         let active = Array(workers.prefix(count))
         let config = self.config

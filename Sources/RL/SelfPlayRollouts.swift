@@ -256,8 +256,8 @@ public final class SelfPlayRollouts {
     private func prepareLanes(_ count: Int, network: TextPolicyNetwork, opponent: TextPolicyNetwork?) {
         if lanes.count != count {
             lanes = (0..<count).map { index in
-                RolloutLane(learner: index == 0 ? network : TextPolicyNetwork(config: network.config, seed: 0),
-                            opponent: index == 0 ? opponent : opponent.map { TextPolicyNetwork(config: $0.config, seed: 0) },
+                RolloutLane(learner: index == 0 ? network : network.copy(),
+                            opponent: index == 0 ? opponent : opponent.map { $0.copy() },
                             rng: rng, builder: PolicyBatchBuilder())
             }
             lanesAreStale = true
@@ -269,10 +269,9 @@ public final class SelfPlayRollouts {
         if opponent != nil && lanes.dropFirst().contains(where: { $0.opponent == nil }) { lanesAreStale = true }
         guard lanesAreStale else { return }
         for index in 1..<count {
-            lanes[index].learner.store.parameters.update(from: network.store.parameters, count: network.store.count)
+            lanes[index].learner.copyParameters(from: network)
             if let opponent {
-                if lanes[index].opponent == nil { lanes[index].opponent = TextPolicyNetwork(config: opponent.config, seed: 0) }
-                lanes[index].opponent!.store.parameters.update(from: opponent.store.parameters, count: opponent.store.count)
+                if let copy = lanes[index].opponent { copy.copyParameters(from: opponent) } else { lanes[index].opponent = opponent.copy() }
             }
         }
         lanesAreStale = false

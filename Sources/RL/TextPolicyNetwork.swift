@@ -242,6 +242,22 @@ public final class TextPolicyNetwork {
 
     public var parameterCount: Int { store.parameterCount }
 
+    /// A network of the same configuration holding a copy of these parameters: what each
+    /// extra thread (rollout lane, gradient worker, evaluation worker) plays or differentiates
+    /// with, since a network's forward buffers belong to one caller at a time.
+    public func copy() -> TextPolicyNetwork {
+        let copy = TextPolicyNetwork(config: config, seed: 0)
+        copy.copyParameters(from: self)
+        return copy
+    }
+
+    /// Overwrites these parameters with `other`'s, which must have this configuration
+    /// (a copy made by `copy()` brought up to date after an update).
+    public func copyParameters(from other: TextPolicyNetwork) {
+        precondition(other.store.count == store.count, "copyParameters needs networks of one configuration")
+        store.parameters.update(from: other.store.parameters, count: other.store.count)
+    }
+
     /// The outputs of the last forward, valid until the next one.
     public struct Output {
         /// (N) one logit per legal action, grouped by `PolicyBatch.offsets`.

@@ -81,6 +81,26 @@ import Neural
         #expect(try builder.batch([(observation: "x", actions: ["up", "down", "up"])]).distinctActions == 2)
     }
 
+    /// A copy computes what the original computes, and stays a separate network: changing
+    /// the original leaves the copy alone until `copyParameters` brings it up to date.
+    @Test func copiesAreIndependentNetworksWithTheSameParameters() throws {
+        let batch = try sampleBatch()
+        let network = TextPolicyNetwork(config: TextPolicyNetwork.config(architecture: .mlp, width: 16, depth: 2), seed: 4)
+        func outputs(_ network: TextPolicyNetwork) -> [Float] {
+            let out = network.forward(batch)
+            return Array(UnsafeBufferPointer(start: out.logits, count: batch.actionCount))
+                + Array(UnsafeBufferPointer(start: out.values, count: batch.batch))
+        }
+        let copy = network.copy()
+        #expect(copy.store !== network.store)
+        #expect(outputs(copy) == outputs(network))
+        for i in 0..<network.store.count { network.store.parameters[i] += 0.01 * Float(i % 7) }
+        let changed = outputs(network)
+        #expect(outputs(copy) != changed, "the copy has its own parameters")
+        copy.copyParameters(from: network)
+        #expect(outputs(copy) == changed)
+    }
+
     @Test(arguments: [Architecture.mlp, .conv, .transformer])
     func gradientsMatchFiniteDifferences(architecture: Architecture) throws {
         let batch = try sampleBatch()
