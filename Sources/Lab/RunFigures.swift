@@ -176,11 +176,11 @@ public enum RunFigures {
         var series: [PlotSeries] = []
         for game in games {
             var x: [Double] = [], y: [Double] = []
-            for range in windows(of: updates.count, size: window) {
-                let values = updates[range].compactMap { $0.entropies?[game] }
-                guard !values.isEmpty else { continue }
+            let ranges = windows(of: updates.count, size: window)
+            for (range, mean) in zip(ranges, meanEntropies(updates, game: game, over: ranges)) {
+                guard let mean else { continue }
                 x.append(Double(updates[range.upperBound - 1].decisions))
-                y.append(values.reduce(0, +) / Double(values.count))
+                y.append(mean)
             }
             guard !x.isEmpty else { continue }
             // Eight colours, then the same eight dashed: sixteen lines stay apart.
@@ -189,6 +189,15 @@ public enum RunFigures {
         guard !series.isEmpty else { return nil }
         return LinePlot(title: title, subtitle: "Mean -log π of the moves played in training, over windows of \(window) update\(window == 1 ? "" : "s")",
                         x: Axis(stepLabel), y: Axis("policy entropy (nats)"), series: series)
+    }
+
+    /// `game`'s mean policy entropy over each of `windows` of `updates`; nil for a window
+    /// whose updates do not log it (the curves and `play summary`'s table).
+    static func meanEntropies(_ updates: [TrainEvent], game: String, over windows: [Range<Int>]) -> [Double?] {
+        windows.map { window in
+            let values = updates[window].compactMap { $0.entropies?[game] }
+            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+        }
     }
 
     /// Consecutive windows of `size` over `count` items, the last one shorter when `size`

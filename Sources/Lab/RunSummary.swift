@@ -56,10 +56,7 @@ public enum RunSummary {
                          + "(the last window may be shorter); columns: the update at the window's end:")
             lines.append(row("game", windows.map { String(updates[$0.upperBound - 1].update) }))
             for game in games {
-                let cells = windows.map { window -> String in
-                    let values = updates[window].compactMap { $0.entropies?[game] }
-                    return values.isEmpty ? "-" : Format.fixed(values.reduce(0, +) / Double(values.count), 2)
-                }
+                let cells = RunFigures.meanEntropies(updates, game: game, over: windows).map { $0.map { Format.fixed($0, 2) } ?? "-" }
                 if cells.contains(where: { $0 != "-" }) { lines.append(row(game, cells)) }
             }
         }
