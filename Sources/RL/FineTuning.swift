@@ -9,7 +9,7 @@ extension Trainer {
         let theirs = checkpoint.header.config
         guard theirs.model == config.model else {
             throw .mismatch("it holds a \(Self.shape(theirs)) network, this run builds a \(Self.shape(config)) one; "
-                                        + "pass the same --arch, --width, --depth, --heads and --conv-layers")
+                                        + "pass the same --arch, --width, --depth, --heads, --conv-layers and --game-gate")
         }
         try initializeWeights(fromSerialized: checkpoint.network)
     }
@@ -33,5 +33,6 @@ extension Trainer {
         "\(config.architecture.rawValue) width \(config.width) depth \(config.depth)"
             + (config.architecture == .transformer ? " heads \(config.heads)" : "")
             + (config.architecture == .conv ? " conv layers \(config.convolutionLayers)" : "")
+            + (config.gameGate ? " with a game gate" : "")
     }
 }

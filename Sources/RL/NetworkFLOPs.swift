@@ -11,7 +11,9 @@ import Neural
 ///   only the present tokens), attention's scores Q·Kᵀ and its weighted sum A·V
 ///   (2·T²·C each per block, over all heads), the logits q·k (2·C per action).
 /// - Not counted: bias adds, activations, layer norms, softmax, embedding lookups and the
-///   action encoder's bag of character embeddings (adds only), the loss, the optimizer.
+///   action encoder's bag of character embeddings (adds only), the game gate (a product
+///   per hidden unit, and its gates computed once per distinct id line of a batch), the
+///   loss, the optimizer.
 ///   At the widths the lab uses they are a few percent of the matrix products.
 /// - Backward is twice forward (the gradient of each product with respect to its input
 ///   and to its weights is a product of the same size).

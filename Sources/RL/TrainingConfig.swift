@@ -11,6 +11,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     public var heads = 4
     /// The conv family's 3x3 convolution layers (ignored by the other families).
     public var convolutionLayers = ModelConfig.defaultConvolutionLayers
+    /// MLP and conv: gate every hidden layer by the observation's first line, the game's id
+    /// (`GameGate`; off by default).
+    public var gameGate = false
     public var algorithm: RL.Algorithm = .ppo
     public var seed: UInt64 = 1
     /// Games played side by side; every step evaluates their learner movers in one network
@@ -107,7 +110,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
 
     /// The network this config trains.
     public var model: ModelConfig {
-        TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads, convolutionLayers: convolutionLayers)
+        TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads, convolutionLayers: convolutionLayers,
+                                 gameGate: gameGate)
     }
 
     /// Each game's sampling weight, in the order of `games` (see `gameWeights`).
@@ -224,7 +228,7 @@ public enum EntropyWeighting: String, Codable, Sendable, CaseIterable {
 
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
-        case games, architecture, width, depth, heads, convolutionLayers, algorithm, seed, environments, decisionsPerUpdate, epochs,
+        case games, architecture, width, depth, heads, convolutionLayers, gameGate, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
              checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus, selfImitation, backplay
@@ -243,6 +247,7 @@ extension TrainingConfig {
         try read(.depth, into: &depth)
         try read(.heads, into: &heads)
         try read(.convolutionLayers, into: &convolutionLayers)
+        try read(.gameGate, into: &gameGate)
         try read(.algorithm, into: &algorithm)
         try read(.seed, into: &seed)
         try read(.environments, into: &environments)

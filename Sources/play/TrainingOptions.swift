@@ -33,6 +33,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "3x3 convolution layers of the conv family (each pooled feature sees a (2N+1)x(2N+1) window).")
     var convLayers: Int = ModelConfig.defaultConvolutionLayers
 
+    @Flag(help: "MLP and conv: scale every hidden unit by a gate read from the observation's first line, the game's id (off by default).")
+    var gameGate = false
+
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
 
@@ -112,6 +115,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.depth = depth
         config.heads = heads
         config.convolutionLayers = convLayers
+        config.gameGate = gameGate
         config.algorithm = algo
         config.learningRate = learningRate
         config.environments = envs

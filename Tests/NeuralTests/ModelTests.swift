@@ -10,6 +10,13 @@ import Testing
     /// The conv family on a 2 x 2 grid: positions 0 ... 3 are lines 0 and 1.
     static let tinyConv = ModelConfig(architecture: .conv, width: 8, depth: 2, vocabularySize: 5, maxLength: 4, actionCount: 3,
                                       gridColumns: 2)
+    /// The MLP with a game gate (`GameGate` reads each sequence's first run of consecutive
+    /// positions: its first line).
+    static let tinyGated: ModelConfig = {
+        var config = ModelConfig(architecture: .mlp, width: 8, depth: 2, vocabularySize: 5, maxLength: 6, actionCount: 3)
+        config.gameGate = true
+        return config
+    }()
     static let tinyTransformer = ModelConfig(architecture: .transformer, width: 8, depth: 2, heads: 2, feedForwardMultiple: 2,
                                              vocabularySize: 5, maxLength: 4, actionCount: 3)
 
@@ -22,6 +29,13 @@ import Testing
             // difference with step 1e-3 is not the derivative (it passes with step 1e-4).
             return .dense(features: valuesAwayFromZero(sequences.count * f, seed: 41), batch: sequences.count)
         }
+        if config.hasGameGate {
+            // Lines of two: positions 0 1, then 4 5. Three sequences share their first line
+            // (1 2, "the id line"), so the gate's gradient sums over sequences; one has its own.
+            let gated: [[Int32]] = [[1, 2, 3], [1, 2, 4, 4], [3, 0, 1], [1, 2, 0]]
+            let positions = gated.map { $0.indices.map { Int32($0 < 2 ? $0 : $0 + 2) } }
+            return .tokens(TokenBatch(sequences: gated, positions: positions, length: config.maxLength))
+        }
         return .tokens(TokenBatch(sequences: sequences, length: config.maxLength))
     }
 
@@ -30,13 +44,17 @@ import Testing
                               advantages: [0.9, -0.6, 1.3, -0.4], returns: [0.5, -1.0, 0.2, 0.8])
     }
 
-    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyTransformer])
+    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyGated, tinyTransformer])
     func wholeNetworkGradient(config: ModelConfig) {
         let network = PolicyValueNetwork(config: config, seed: 7)
-        // A larger policy head than the default init makes every gradient term visible.
-        if let policy = network.store.view(named: "policy.weight") {
-            let values = randomValues(policy.count, seed: 8, scale: 0.5)
-            for i in 0..<policy.count { network.store.parameters[policy.offset + i] = values[i] }
+        // A larger policy head than the default init makes every gradient term visible. The
+        // gated network gets larger weights everywhere: its gate starts near 1, and its
+        // default-size weights leave most gradients below the check's tolerance.
+        let enlarged = config.hasGameGate ? network.store.views.map(\.name).filter { $0.hasSuffix("weight") } : ["policy.weight"]
+        for name in enlarged {
+            guard let view = network.store.view(named: name) else { continue }
+            let values = randomValues(view.count, seed: 8, scale: 0.5)
+            for i in 0..<view.count { network.store.parameters[view.offset + i] = values[i] }
         }
         let objective = PolicyGradientObjective(valueCoefficient: 0.5, entropyCoefficient: 0.05)
         let input = Self.input(for: config), targets = Self.targets(for: config)
@@ -87,6 +105,22 @@ import Testing
         #expect(config.embeddingWidth == e)
         let expected = v * e + t * e * h + h + (d - 1) * (h * h + h) + (a * h + a) + (h + 1)
         #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
+    }
+
+    @Test func gatedParameterCountIsTheMLPsPlusTheGate() {
+        let (t, v, h, d) = (32, 96, 64, 3)
+        let e = 8  // width 64 / 8
+        let mlp = ModelConfig(architecture: .mlp, width: h, depth: d, vocabularySize: v, maxLength: t, actionCount: 10)
+        var gated = mlp
+        gated.gameGate = true
+        // E' (V, D), and per layer P (16 D, H) and a bias (H).
+        let gate = v * e + d * (GameGate.columns * e * h + h)
+        #expect(PolicyValueNetwork(config: gated, seed: 0).parameterCount == PolicyValueNetwork(config: mlp, seed: 0).parameterCount + gate)
+        gated.architecture = .transformer
+        gated.heads = 4
+        #expect(gated.problem?.contains("game gate") == true, "a Transformer with a game gate is refused: \(gated.problem ?? "nil")")
+        gated.gameGate = false
+        #expect(gated.problem == nil)
     }
 
     @Test func convParameterCountIsTheMLPsPlusTheConvolutionalPath() {

@@ -18,6 +18,7 @@ import Testing
         config.entropyWeighting = .spread
         config.noveltyBonus = 0.02
         config.adamEpsilon = 1e-3
+        config.gameGate = true
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
         #expect(PolicyGradientUpdate(config: config).optimizer.epsilon == 1e-3, "the optimizer takes the config's epsilon")
@@ -28,7 +29,10 @@ import Testing
         object.removeValue(forKey: "entropyCoefficient")
         let older = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(older.randomOpeningPlies == 0 && older.entropyCoefficient == 0.01 && older.width == 48)
-        #expect(older.model.convolutionDepth == 3)
+        #expect(older.model.convolutionDepth == 3 && older.model.hasGameGate)
+        // ... and before the game gate existed: there was none.
+        object.removeValue(forKey: "gameGate")
+        #expect(try !JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).model.hasGameGate)
         // ... and before the conv family's layer count was a choice: it was 2.
         object.removeValue(forKey: "convolutionLayers")
         let fixedLayers = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))

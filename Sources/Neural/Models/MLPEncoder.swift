@@ -11,6 +11,8 @@ import FastMath
 ///     h_i = relu(h_{i-1} W_i + b_i)                       (B, H), i = 1 ..< depth
 ///
 /// The conv family adds the pooled features of `LocalPatterns` into h0's pre-activation.
+/// With `ModelConfig.gameGate` every h_i is multiplied by a gate read from the observation's
+/// first line (`GameGate`).
 ///
 /// With `denseFeatures` set the first layer is an ordinary linear layer on dense
 /// inputs instead (the W1 benchmark's network).
@@ -24,6 +26,8 @@ public final class MLPEncoder: FeatureEncoder {
     private let hidden: [(weight: ParameterView, bias: ParameterView)]  // (H, H), (H)
     /// The conv family's convolutional path (nil for the plain MLP).
     private let localPatterns: LocalPatterns?
+    /// The gate on every hidden layer, read from the first line (nil without `gameGate`).
+    private let gameGate: GameGate?
 
     // Saved by forward for backward.
     private var input: EncoderInput = .dense(features: [], batch: 0)
@@ -63,6 +67,7 @@ public final class MLPEncoder: FeatureEncoder {
             inputBias = layout.add("mlp.input.bias", shape: [h], initializer: .constant(0), decays: false)
         }
         localPatterns = config.architecture == .conv ? LocalPatterns(config: config, layout: &layout) : nil
+        gameGate = config.hasGameGate ? GameGate(config: config, layout: &layout) : nil
         let bound = 1 / Float(h).squareRoot()
         hidden = (1..<max(config.depth, 1)).map { i in
             (layout.add("mlp.hidden\(i).weight", shape: [h, h], initializer: .uniform(bound: bound), decays: true),
@@ -122,6 +127,14 @@ public final class MLPEncoder: FeatureEncoder {
                 }
             }
             localPatterns?.forward(batch, store: store, addingInto: pre0)
+            if let gameGate {
+                gameGate.forward(batch: b, firstRun: { Int(occurrenceRuns[Int(occurrenceStarts[$0])]) }, pairs: { r in
+                    (Int(runStarts[r])..<Int(runStarts[r + 1])).map { o in
+                        let key = pairKeys[Int(runPairs[o])]
+                        return (position: key / v, token: key % v)
+                    }
+                }, store: store)
+            }
         case .dense(let features, _):
             guard let f = config.denseFeatures else { preconditionFailure("this MLP reads tokens, not dense features") }
             precondition(features.count == b * f, "dense input has \(features.count) values, expected \(b * f)")
@@ -131,11 +144,13 @@ public final class MLPEncoder: FeatureEncoder {
             }
         }
         reluForward(out: reserved(activations[0], b * h), inp: pre0, count: b * h)
+        gameGate?.apply(layer: 0, to: activations[0].pointer)
         for (i, layer) in hidden.enumerated() {
             let pre = reserved(preActivations[i + 1], b * h)
             linearForward(out: pre, inp: activations[i].pointer, weight: p + layer.weight.offset, bias: p + layer.bias.offset,
                           rows: b, inFeatures: h, outFeatures: h)
             reluForward(out: reserved(activations[i + 1], b * h), inp: pre, count: b * h)
+            gameGate?.apply(layer: i + 1, to: activations[i + 1].pointer)
         }
         return activations[config.depth - 1].pointer
     }
@@ -145,7 +160,9 @@ public final class MLPEncoder: FeatureEncoder {
         let p = store.parameters, g = store.gradients
         let dAct = reserved(dActivation, b * h), dPre = reserved(dPreActivation, b * h)
         dAct.update(from: dout, count: b * h)
+        gameGate?.beginBackward()
         for i in stride(from: config.depth - 1, through: 0, by: -1) {
+            gameGate?.backward(layer: i, dActivations: dAct, preActivations: preActivations[i].pointer)
             dPre.update(repeating: 0, count: b * h)
             reluBackward(din: dPre, dout: dAct, inp: preActivations[i].pointer, count: b * h)
             if i > 0 {
@@ -190,6 +207,7 @@ public final class MLPEncoder: FeatureEncoder {
                 }
             }
             localPatterns?.backward(dPre0: dPre, store: store)
+            gameGate?.endBackward(store: store)
             for (i, key) in pairKeys.enumerated() {
                 let position = key / v, token = key % v, d = dContributions + i * h
                 let embedding = table + token * e, dembedding = dtable + token * e

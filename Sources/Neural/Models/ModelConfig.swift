@@ -42,6 +42,12 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     public static let defaultConvolutionLayers = 2
     /// The conv family's layer count in use.
     public var convolutionDepth: Int { convolutionLayers ?? Self.defaultConvolutionLayers }
+    /// MLP and conv: scale every hidden layer's units by a gate computed from the
+    /// observation's first line, the game's id (`GameGate`). Optional so that configs
+    /// written before it existed decode; nil and false both mean no gate.
+    public var gameGate: Bool?
+    /// Whether the network has a `GameGate`.
+    public var hasGameGate: Bool { gameGate ?? false }
 
     /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
     /// so the input layer (maxLength x this x width) stays small at every width.
@@ -75,6 +81,9 @@ public struct ModelConfig: Sendable, Hashable, Codable {
             }
             if denseFeatures != nil { return "the conv family reads tokens, not dense features" }
             if convolutionDepth < 1 { return "the conv family needs at least 1 convolution layer (got \(convolutionDepth))" }
+        }
+        if hasGameGate && (architecture == .transformer || denseFeatures != nil) {
+            return "the game gate belongs to the mlp and conv families reading tokens (got \(architecture.rawValue)\(denseFeatures != nil ? " on dense features" : ""))"
         }
         if architecture == .transformer {
             if heads < 1 || width % heads != 0 { return "heads (\(heads)) must divide width (\(width))" }
