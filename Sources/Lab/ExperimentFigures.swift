@@ -257,4 +257,24 @@ public enum ExperimentFigures {
                        rowLabels: table.games, columnLabels: table.games, values: table.accuracy,
                        rowAxis: "probe trained on", columnAxis: "tested on", colorLabel: "accuracy")
     }
+
+    /// The cosine similarity of the games' gates (less 1): blocks of games that open and
+    /// shut the same units.
+    public static func gateHeatmap(_ table: AnalysisResult.GateTable) -> Heatmap {
+        Heatmap(title: table.title + ": game gates", subtitle: "Cosine similarity of the games' gate factors less 1 (1 = the same units opened and shut)",
+                rowLabels: table.games, columnLabels: table.games, values: table.cosines, rowAxis: "game", columnAxis: "game",
+                colorLabel: "cosine", range: -1...1, showValues: table.games.count <= 12)
+    }
+
+    /// Per layer and game: the mean gate factor and the shares of units shut (< 0.5) and amplified (> 1.5).
+    public static func gateTable(_ tables: [AnalysisResult.GateTable]) -> ReportPage.Table {
+        ReportPage.Table(caption: "Game gates: each game's mean factor, and the shares of units it shuts (factor < 0.5) and amplifies (> 1.5).",
+                         header: ["layer", "game", "mean factor", "shut (< 0.5)", "amplified (> 1.5)"],
+                         rows: tables.flatMap { table in
+                             table.games.indices.map { g in
+                                 [table.title, table.games[g], Format.fixed(table.mean(g), 2), Format.fixed(table.share(g, below: 0.5), 2),
+                                  Format.fixed(table.share(g, above: 1.5), 2)]
+                             }
+                         })
+    }
 }

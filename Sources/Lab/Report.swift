@@ -140,6 +140,11 @@ public enum Report {
         for (index, table) in result.probes.enumerated() {
             blocks.append(.figure(.init(name: "probe-\(index + 1)", svg: ExperimentFigures.probeHeatmap(table).svg, caption: table.title)))
         }
+        for (index, table) in result.gates.enumerated() {
+            blocks.append(.figure(.init(name: "gate-\(index + 1)", svg: ExperimentFigures.gateHeatmap(table).svg,
+                                        caption: "\(table.title): how alike the games' gates are.")))
+        }
+        if !result.gates.isEmpty { blocks.append(.table(ExperimentFigures.gateTable(result.gates))) }
         page.section("Shared representations", blocks)
     }
 

@@ -132,7 +132,10 @@ public struct ModelActivations: Sendable {
 ///   rotation control (`TaskVariance`);
 /// - cross-game linear probes on every model's last layer: trained on one game's states
 ///   (the first half), tested on every game's second half, for "the mover has a piece on
-///   CELL" (read from the observation text) and "the model's value estimate is > 0".
+///   CELL" (read from the observation text) and "the model's value estimate is > 0";
+/// - for models with a game gate (`--game-gate`), the factors it gives every unit of every
+///   layer in each game (read from the game's id line; not for models trained with the id
+///   hidden, whose gate reads the board's top row instead).
 public struct RepresentationAnalysis: Sendable {
     public struct Model: Sendable {
         public var name: String
@@ -167,12 +170,13 @@ public struct RepresentationAnalysis: Sendable {
         for sample in samples where sample.observations.count < 8 {
             throw LabError("\(sample.game) gave only \(sample.observations.count) distinct states; the analysis needs at least 8")
         }
+        var result = AnalysisResult()
         // [model][game]
         let activations = try models.map { model -> [ModelActivations] in
             let network = try TextPolicyNetwork.load(from: model.checkpoint)
+            result.gates += try gateTables(of: network, named: model.name, hideGameID: model.checkpoint.header.config.hideGameID)
             return try samples.map { try ModelActivations(network: network, hideGameID: model.checkpoint.header.config.hideGameID, sample: $0) }
         }
-        var result = AnalysisResult()
         result.cka = ckaTables(activations)
         if games.count >= 2 {
             for (m, model) in models.enumerated() {
@@ -201,6 +205,17 @@ public struct RepresentationAnalysis: Sendable {
             })
         }
         return result
+    }
+
+    /// One table per layer of `network`'s game gate on the analysed games' id lines; none
+    /// without a gate or with the id hidden.
+    private func gateTables(of network: TextPolicyNetwork, named name: String, hideGameID: Bool) throws -> [AnalysisResult.GateTable] {
+        guard !hideGameID else { return [] }
+        let perGame = try games.map { try network.gameGates(firstLine: $0) }
+        guard let depth = perGame.first??.count else { return [] }
+        return (0..<depth).map { l in
+            AnalysisResult.GateTable(title: "\(name), layer \(l + 1)", games: games, gates: perGame.map { $0![l].map(Double.init) })
+        }
     }
 
     /// Layer-by-layer debiased CKA between the first model and the second (or itself),

@@ -208,7 +208,10 @@ public struct ScalingResult: ResultFile, Hashable {
 ///      "taskVariance": [{"title": "multi-game model, last hidden layer", "games": ["a", "b"],
 ///                        "variances": [[1.0, 0.0], ...], "rotatedVariances": [[0.4, 0.5], ...]}],
 ///      "probes": [{"title": "probe: the mover has a piece on a1", "games": ["a", "b"],
-///                  "accuracy": [[0.95, 0.7], [0.6, 0.9]], "chance": [[0.5, 0.5], [0.5, 0.5]]}]}
+///                  "accuracy": [[0.95, 0.7], [0.6, 0.9]], "chance": [[0.5, 0.5], [0.5, 0.5]]}],
+///      "gates": [{"title": "gated model, layer 1", "games": ["a", "b"], "gates": [[1.2, 0.1, ...], [0.9, 1.8, ...]]}]}
+///
+/// `gates` is there only for models with a game gate (and missing in files from before it).
 public struct AnalysisResult: ResultFile, Hashable {
     public static let fileName = "analysis.json"
 
@@ -267,19 +270,79 @@ public struct AnalysisResult: ResultFile, Hashable {
         }
     }
 
+    /// The factors a game gate (`--game-gate`) gives each hidden unit of one layer in each
+    /// game (`TextPolicyNetwork.gameGates`): 1 leaves a unit as the plain MLP has it, 0
+    /// shuts it, 2 doubles it. Games whose gates point the same way away from 1 use the
+    /// same units.
+    public struct GateTable: Codable, Sendable, Hashable {
+        public var title: String
+        public var games: [String]
+        /// (games, units).
+        public var gates: [[Double]]
+        public init(title: String, games: [String], gates: [[Double]]) {
+            self.title = title
+            self.games = games
+            self.gates = gates
+        }
+
+        /// Game g's mean factor.
+        public func mean(_ g: Int) -> Double { Statistics.mean(gates[g]) }
+        /// The share of game g's units with a factor below `threshold` (shut, or nearly).
+        public func share(_ g: Int, below threshold: Double) -> Double {
+            Double(gates[g].filter { $0 < threshold }.count) / Double(max(1, gates[g].count))
+        }
+        /// The share of game g's units with a factor above `threshold` (amplified).
+        public func share(_ g: Int, above threshold: Double) -> Double {
+            Double(gates[g].filter { $0 > threshold }.count) / Double(max(1, gates[g].count))
+        }
+        /// (games, games): the cosine similarity of two games' gates less 1, their
+        /// departures from the plain network; 1 for the same departures, 0 for unrelated
+        /// ones, nan for a game whose gate is exactly 1 everywhere.
+        public var cosines: [[Double]] {
+            let departures = gates.map { $0.map { $0 - 1 } }
+            let norms = departures.map { $0.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+            return departures.indices.map { a in
+                departures.indices.map { b in
+                    zip(departures[a], departures[b]).reduce(0) { $0 + $1.0 * $1.1 } / (norms[a] * norms[b])
+                }
+            }
+        }
+        /// The mean of `cosines` over pairs of different games.
+        public var meanCosineBetweenGames: Double {
+            let c = cosines
+            return Statistics.mean(c.indices.flatMap { a in c.indices.filter { $0 != a }.map { c[a][$0] } })
+        }
+    }
+
     public var cka: [CKATable]
     public var taskVariance: [TaskVarianceTable]
     public var probes: [ProbeTable]
+    public var gates: [GateTable]
 
-    public init(cka: [CKATable] = [], taskVariance: [TaskVarianceTable] = [], probes: [ProbeTable] = []) {
+    public init(cka: [CKATable] = [], taskVariance: [TaskVarianceTable] = [], probes: [ProbeTable] = [], gates: [GateTable] = []) {
         self.cka = cka
         self.taskVariance = taskVariance
         self.probes = probes
+        self.gates = gates
+    }
+
+    private enum CodingKeys: String, CodingKey { case cka, taskVariance, probes, gates }
+
+    /// Reads an analysis; `gates` may be missing (files from before the game gate).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cka = try c.decode([CKATable].self, forKey: .cka)
+        taskVariance = try c.decode([TaskVarianceTable].self, forKey: .taskVariance)
+        probes = try c.decode([ProbeTable].self, forKey: .probes)
+        gates = try c.decodeIfPresent([GateTable].self, forKey: .gates) ?? []
     }
 
     /// Every matrix has the shape its labels give: CKA rows x columns, task variances
-    /// units x games, probes games x games.
+    /// units x games, probes games x games, gates one row per game.
     public func validate() throws {
+        for (i, table) in gates.enumerated() where table.gates.count != table.games.count {
+            throw LabError("gates[\(i)].gates has \(table.gates.count) rows, expected \(table.games.count) (one per entry of games)")
+        }
         for (i, table) in cka.enumerated() {
             try checkMatrix(table.values, field: "cka[\(i)].values", rows: table.rows.count, rowsName: "rows",
                             columns: table.columns.count, columnsName: "columns")

@@ -259,6 +259,15 @@ public final class TextPolicyNetwork {
         store.parameters.update(from: other.store.parameters, count: other.store.count)
     }
 
+    /// The game gate's factors (depth x width) for every state whose observation starts
+    /// with the line `firstLine` (a game's id; text after a newline is ignored), or nil if
+    /// the network has none (only the MLP and conv families with `ModelConfig.gameGate` do).
+    public func gameGates(firstLine: String) throws(EncodingError) -> [[Float]]? {
+        guard let mlp = encoder as? MLPEncoder else { return nil }
+        let line = firstLine.prefix { $0 != "\n" }
+        return mlp.gameGates(firstLine: try EncodedObservation(String(line)).tokens, store: store)
+    }
+
     /// The outputs of the last forward, valid until the next one.
     public struct Output {
         /// (N) one logit per legal action, grouped by `PolicyBatch.offsets`.

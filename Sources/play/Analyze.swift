@@ -13,7 +13,8 @@ struct Analyze: ParsableCommand {
         Collects the same distinct states per game by seeded random play, reads every hidden layer of each checkpoint \
         on them, and writes DIR/analysis.json: debiased linear CKA between the layers of the first and second checkpoint \
         (per game and pooled), per-unit task variance across the games with a random-rotation control, and linear probes \
-        trained on one game's last-layer states and tested on another's. `play plot DIR` draws the heatmaps.
+        trained on one game's last-layer states and tested on another's; for a model with a game gate (--game-gate), \
+        the factors its gate gives every unit in each game. `play plot DIR` draws the heatmaps.
         """)
 
     @Option(help: "One or two checkpoints, comma-separated (e.g. a single-game and a multi-game model).")
@@ -76,6 +77,14 @@ struct Analyze: ParsableCommand {
                     Format.fixed(table.accuracy[index][j], 2) + "/" + Format.fixed(table.chance?[index][j] ?? .nan, 2)
                 }
                 print("  " + game.padding(toLength: 18, withPad: " ", startingAt: 0) + cells.joined(separator: "  "))
+            }
+        }
+        for table in result.gates {
+            print("\(table.title), game gate (mean factor, share of units shut < 0.5, amplified > 1.5); "
+                  + "mean cosine between games' gates \(Format.fixed(table.meanCosineBetweenGames, 2)):")
+            for (g, game) in table.games.enumerated() {
+                print("  " + game.padding(toLength: 18, withPad: " ", startingAt: 0)
+                      + [table.mean(g), table.share(g, below: 0.5), table.share(g, above: 1.5)].map { Format.fixed($0, 2) }.joined(separator: "  "))
             }
         }
         print("\nwrote \(directory.appendingPathComponent(AnalysisResult.fileName).path); draw it with: play plot \(out)")

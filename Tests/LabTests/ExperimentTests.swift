@@ -260,4 +260,46 @@ import Testing
         try other.write(to: root)
         #expect(try AnalysisResult.read(from: root) == other)
     }
+
+    /// A gated model's analysis lists each game's gate factors per layer; the gate is read
+    /// from the id line, so its values are those `TextPolicyNetwork.gameGates` gives.
+    @Test func gatedModelsGetTheirGatesAnalysedPerLayer() throws {
+        var config = tinyConfig(["tic-tac-toe"], seed: 4)
+        config.gameGate = true
+        let trainer = try trainer(config)
+        // Gates away from 1, so that games differ (a new gate starts within 0.01 of 1).
+        let store = trainer.network.store
+        for name in ["gate.layer1.weight", "gate.layer2.weight"] {
+            let view = try #require(store.view(named: name))
+            for i in 0..<view.count { store.parameters[view.offset + i] = Float((i * 7919) % 201 - 100) / 100 }
+        }
+        let games = ["tic-tac-toe", "connect-four", "maze-7x7"]
+        let result = try RepresentationAnalysis(models: [.init(name: "gated", checkpoint: trainer.checkpoint(elapsedSeconds: 0))],
+                                                games: games, states: 20).run()
+        #expect(result.gates.map(\.title) == ["gated, layer 1", "gated, layer 2"])
+        for (l, table) in result.gates.enumerated() {
+            #expect(table.games == games && table.gates.allSatisfy { $0.count == 8 && $0.allSatisfy { $0 > 0 && $0 < 2 } })
+            let expected = try games.map { try #require(try trainer.network.gameGates(firstLine: $0))[l].map(Double.init) }
+            #expect(table.gates == expected)
+            #expect(table.gates[0] != table.gates[1], "another id line, another gate")
+            let cosines = table.cosines
+            #expect(games.indices.allSatisfy { abs(cosines[$0][$0] - 1) < 1e-9 })
+            #expect(cosines[0][1] == cosines[1][0] && cosines[0][1] < 1 - 1e-6)
+            #expect((0..<3).allSatisfy { abs(table.share($0, below: 0.5) + table.share($0, above: 0.5) - 1) < 1e-12 || table.gates[$0].contains(0.5) })
+        }
+        // Written and read back; a file from before the gate (no "gates") reads as none.
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try result.write(to: root)
+        #expect(try AnalysisResult.read(from: root) == result)
+        let file = root.appendingPathComponent(AnalysisResult.fileName)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        object.removeValue(forKey: "gates")
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        #expect(try AnalysisResult.read(from: root)?.gates.isEmpty == true)
+        // A model without a gate has none to analyse.
+        let plain = try self.trainer(tinyConfig(["tic-tac-toe"], seed: 4)).checkpoint(elapsedSeconds: 0)
+        #expect(try RepresentationAnalysis(models: [.init(name: "plain", checkpoint: plain)], games: games, states: 20).run().gates.isEmpty)
+    }
 }

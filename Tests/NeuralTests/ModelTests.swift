@@ -107,6 +107,29 @@ import Testing
         #expect(PolicyValueNetwork(config: config, seed: 0).parameterCount == expected)
     }
 
+    /// The gate a state gets is the one its first line gives (`gameGates(firstLine:)`): the
+    /// same for states that share the line, whatever follows it.
+    @Test func theGateOfAStateIsTheGateOfItsFirstLine() throws {
+        var layout = ParameterLayout()
+        let encoder = MLPEncoder(config: Self.tinyGated, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 3)
+        for l in 1...2 {
+            let view = try #require(store.view(named: "gate.layer\(l).weight"))
+            let values = randomValues(view.count, seed: UInt64(l), scale: 0.5)
+            for i in 0..<view.count { store.parameters[view.offset + i] = values[i] }
+        }
+        guard case .tokens(let batch) = Self.input(for: Self.tinyGated) else { Issue.record("a token batch"); return }
+        _ = encoder.forward(.tokens(batch), store: store)
+        let gate = try #require(encoder.gameGate)
+        let firstLines: [[Int32]] = [[1, 2], [1, 2], [3, 0], [1, 2]]  // positions 0 and 1 of each sequence
+        for (s, line) in firstLines.enumerated() {
+            let expected = try #require(encoder.gameGates(firstLine: line, store: store))
+            for l in 0..<2 { #expect(gate.gate(layer: l, sequence: s) == expected[l], "sequence \(s), layer \(l + 1)") }
+        }
+        #expect(gate.contextCount == 2, "two distinct first lines")
+        #expect(gate.gate(layer: 0, sequence: 0) != gate.gate(layer: 0, sequence: 2))
+    }
+
     @Test func gatedParameterCountIsTheMLPsPlusTheGate() {
         let (t, v, h, d) = (32, 96, 64, 3)
         let e = 8  // width 64 / 8

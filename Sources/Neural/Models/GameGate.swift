@@ -84,19 +84,39 @@ final class GameGate {
             }
             contextStarts.append(Int32(contextColumns.count))
         }
-        let p = store.parameters, d = channels, h = config.width, k = contextCount
-        let table = p + embedding.offset
-        for (l, layer) in layers.enumerated() {
-            let out = reserved(gates[l], k * h), weight = p + layer.weight.offset, bias = p + layer.bias.offset
+        let h = config.width, k = contextCount
+        for l in layers.indices {
+            let out = reserved(gates[l], k * h)
             for c in 0..<k {
-                let z = out + c * h
-                z.update(from: bias, count: h)
-                for o in Int(contextStarts[c])..<Int(contextStarts[c + 1]) {
-                    let column = Int(contextColumns[o]), character = table + Int(contextTokens[o]) * d
-                    for j in 0..<d { simdAxpy(h, character[j], weight + (column * d + j) * h, z) }
-                }
-                for j in 0..<h { z[j] = 2 / (1 + expf(-z[j])) }
+                let range = Int(contextStarts[c])..<Int(contextStarts[c + 1])
+                computeGate(layer: l, columns: contextColumns[range], tokens: contextTokens[range], store: store, into: out + c * h)
             }
+        }
+    }
+
+    /// Layer `layer`'s gate (H values) for a first line of `tokens` at `columns`.
+    private func computeGate(layer: Int, columns: ArraySlice<Int32>, tokens: ArraySlice<Int32>, store: ParameterStore,
+                             into z: UnsafeMutablePointer<Float>) {
+        let p = store.parameters, d = channels, h = config.width
+        let table = p + embedding.offset, weight = p + layers[layer].weight.offset
+        z.update(from: p + layers[layer].bias.offset, count: h)
+        for (column, token) in zip(columns, tokens) {
+            let character = table + Int(token) * d
+            for j in 0..<d { simdAxpy(h, character[j], weight + (Int(column) * d + j) * h, z) }
+        }
+        for j in 0..<h { z[j] = 2 / (1 + expf(-z[j])) }
+    }
+
+    /// Every layer's gate (depth x H) for a first line of `tokens`, the first at column 0
+    /// (at most `columns` of them are read; the rest would be another run): what the
+    /// network applies to every state whose observation starts with that line.
+    func gates(firstLine tokens: [Int32], store: ParameterStore) -> [[Float]] {
+        let line = Array(tokens.prefix(Self.columns))
+        let columns = line.indices.map { Int32($0) }
+        return layers.indices.map { l in
+            var z = [Float](repeating: 0, count: config.width)
+            z.withUnsafeMutableBufferPointer { computeGate(layer: l, columns: columns[...], tokens: line[...], store: store, into: $0.baseAddress!) }
+            return z
         }
     }
 

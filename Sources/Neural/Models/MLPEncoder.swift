@@ -27,7 +27,7 @@ public final class MLPEncoder: FeatureEncoder {
     /// The conv family's convolutional path (nil for the plain MLP).
     private let localPatterns: LocalPatterns?
     /// The gate on every hidden layer, read from the first line (nil without `gameGate`).
-    private let gameGate: GameGate?
+    let gameGate: GameGate?
 
     // Saved by forward for backward.
     private var input: EncoderInput = .dense(features: [], batch: 0)
@@ -265,7 +265,15 @@ public final class MLPEncoder: FeatureEncoder {
             (slots, keys, collector.pairs, collector.starts, collector.table, collector.occurrences, starts)
     }
 
-    /// Each layer's ReLU output (B, H) of the last forward: "layer 1" ... "layer depth".
+    /// The factor by which each hidden unit of each layer (depth x H) is scaled in every
+    /// state whose observation's first line is `firstLine` (token ids, as `Tokenizer`
+    /// gives them), or nil if the network has no game gate (`ModelConfig.gameGate`).
+    public func gameGates(firstLine: [Int32], store: ParameterStore) -> [[Float]]? {
+        gameGate?.gates(firstLine: firstLine, store: store)
+    }
+
+    /// Each layer's output (B, H) of the last forward, its ReLU times its game gate if the
+    /// network has one: "layer 1" ... "layer depth".
     public func hiddenLayers() -> [HiddenLayer] {
         let count = input.batch * config.width
         return activations.enumerated().map { index, buffer in
