@@ -9,6 +9,9 @@ protocol TrainingOptionDefaults {
     static var width: Int { get }
     static var environments: Int { get }
     static var decisionsPerUpdate: Int { get }
+    /// Whether the MLP and conv families get a game gate unless `--game-gate` or
+    /// `--no-game-gate` says (a Transformer never does).
+    static var gameGate: Bool { get }
 }
 
 /// The model and training options every training command takes, with `Defaults` giving
@@ -33,8 +36,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "3x3 convolution layers of the conv family (each pooled feature sees a (2N+1)x(2N+1) window).")
     var convLayers: Int = ModelConfig.defaultConvolutionLayers
 
-    @Flag(help: "MLP and conv: scale every hidden unit by a gate read from the observation's first line, the game's id (off by default).")
-    var gameGate = false
+    @Flag(inversion: .prefixedNo,
+          help: "MLP and conv: scale every hidden unit by a gate read from the observation's first line, the game's id (default: \(Defaults.gameGate ? "on" : "off") for mlp and conv, off for transformer).")
+    var gameGate: Bool?
 
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
@@ -115,7 +119,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.depth = depth
         config.heads = heads
         config.convolutionLayers = convLayers
-        config.gameGate = gameGate
+        config.gameGate = gameGate ?? (Defaults.gameGate && arch != .transformer)
         config.algorithm = algo
         config.learningRate = learningRate
         config.environments = envs

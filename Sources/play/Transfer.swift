@@ -49,6 +49,8 @@ enum ExperimentDefaults: TrainingOptionDefaults {
     static let width = 64
     static let environments = 32
     static let decisionsPerUpdate = 1024
+    /// Off: the transfer figures in the README were measured without it.
+    static let gameGate = false
 }
 
 /// `play transfer`: transfer to target games (scratch vs fine-tuned vs joint), or to

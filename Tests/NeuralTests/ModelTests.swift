@@ -124,7 +124,10 @@ import Testing
         let firstLines: [[Int32]] = [[1, 2], [1, 2], [3, 0], [1, 2]]  // positions 0 and 1 of each sequence
         for (s, line) in firstLines.enumerated() {
             let expected = try #require(encoder.gameGates(firstLine: line, store: store))
-            for l in 0..<2 { #expect(gate.gate(layer: l, sequence: s) == expected[l], "sequence \(s), layer \(l + 1)") }
+            // The same values up to rounding (a batch's gates come from one matrix product).
+            for l in 0..<2 {
+                #expect(zip(gate.gate(layer: l, sequence: s), expected[l]).allSatisfy { abs($0 - $1) < 1e-6 }, "sequence \(s), layer \(l + 1)")
+            }
         }
         #expect(gate.contextCount == 2, "two distinct first lines")
         #expect(gate.gate(layer: 0, sequence: 0) != gate.gate(layer: 0, sequence: 2))

@@ -131,6 +131,18 @@ import Games
         } throws: { error in Train.message(for: error).contains("at least 1 convolution layer") }
     }
 
+    /// The game gate is on by default for the MLP and conv families of `play train`, off for
+    /// a Transformer (which has none), and each flag says otherwise.
+    @Test func theGameGateIsOnByDefaultForTheMLPAndConvFamilies() throws {
+        #expect(try Train.parse(["--games", "maze-7x7"]).config().model.hasGameGate)
+        #expect(try Train.parse(["--games", "maze-7x7", "--arch", "conv"]).config().model.hasGameGate)
+        #expect(try !Train.parse(["--games", "maze-7x7", "--no-game-gate"]).config().model.hasGameGate)
+        #expect(try !Train.parse(["--games", "maze-7x7", "--arch", "transformer"]).config().model.hasGameGate)
+        #expect {
+            _ = try Train.parse(["--games", "maze-7x7", "--arch", "transformer", "--game-gate"])
+        } throws: { error in Train.message(for: error).contains("game gate belongs to the mlp and conv families") }
+    }
+
     @Test func aShortRunWritesItsLogAndCheckpointsAndResumes() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mgl-train-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -28,7 +28,9 @@ import Darwin
 /// bias. P_l starts within +-0.01, so every gate starts near 1 and the network near the
 /// plain MLP. With `--hide-game-id` the first line is the board's top row and the gate
 /// reads that instead. States of one game share their id line, so a batch computes one
-/// gate per distinct first line, a few dozen at most.
+/// gate per distinct first line, a few dozen at most: the first lines' embeddings laid
+/// out by column, x (lines, 16 D), times P_l, one matrix product per layer (a loop of
+/// per-character products cost about 5% of a training run, perf).
 final class GameGate {
     let config: ModelConfig
     /// Columns of a first line that the gate tells apart (`RunCollector.maxLength`).
@@ -44,6 +46,8 @@ final class GameGate {
     private(set) var contextOf: [Int32] = []
     private let gates: [FloatBuffer]               // depth x (contexts, H)
     private let dZ: [FloatBuffer]                  // depth x (contexts, H)
+    private let laidOut = FloatBuffer()            // (contexts, 16 D): x, each first line's E' rows by column
+    private let dLaidOut = FloatBuffer()           // (contexts, 16 D) scratch
 
     init(config: ModelConfig, layout: inout ParameterLayout) {
         self.config = config
@@ -84,38 +88,46 @@ final class GameGate {
             }
             contextStarts.append(Int32(contextColumns.count))
         }
-        let h = config.width, k = contextCount
-        for l in layers.indices {
-            let out = reserved(gates[l], k * h)
-            for c in 0..<k {
-                let range = Int(contextStarts[c])..<Int(contextStarts[c + 1])
-                computeGate(layer: l, columns: contextColumns[range], tokens: contextTokens[range], store: store, into: out + c * h)
+        let k = contextCount, h = config.width
+        let x = reserved(laidOut, k * Self.columns * channels)
+        layOut(columns: contextColumns, tokens: contextTokens, starts: contextStarts, into: x, store: store)
+        for l in layers.indices { computeGates(layer: l, x: x, count: k, store: store, into: reserved(gates[l], k * h)) }
+    }
+
+    /// Writes x: each first line's E' rows at their columns, zeros elsewhere ((lines, 16 D);
+    /// line c's (column, token) pairs are entries `starts[c] ..< starts[c + 1]`).
+    private func layOut(columns: [Int32], tokens: [Int32], starts: [Int32], into x: UnsafeMutablePointer<Float>, store: ParameterStore) {
+        let d = channels, width = Self.columns * d, k = starts.count - 1, table = store.parameters + embedding.offset
+        x.update(repeating: 0, count: k * width)
+        for c in 0..<k {
+            // A first line is one run: its columns are distinct.
+            for o in Int(starts[c])..<Int(starts[c + 1]) {
+                (x + c * width + Int(columns[o]) * d).update(from: table + Int(tokens[o]) * d, count: d)
             }
         }
     }
 
-    /// Layer `layer`'s gate (H values) for a first line of `tokens` at `columns`.
-    private func computeGate(layer: Int, columns: ArraySlice<Int32>, tokens: ArraySlice<Int32>, store: ParameterStore,
-                             into z: UnsafeMutablePointer<Float>) {
-        let p = store.parameters, d = channels, h = config.width
-        let table = p + embedding.offset, weight = p + layers[layer].weight.offset
-        z.update(from: p + layers[layer].bias.offset, count: h)
-        for (column, token) in zip(columns, tokens) {
-            let character = table + Int(token) * d
-            for j in 0..<d { simdAxpy(h, character[j], weight + (Int(column) * d + j) * h, z) }
-        }
-        for j in 0..<h { z[j] = 2 / (1 + expf(-z[j])) }
+    /// Layer `layer`'s gates of `count` laid-out first lines: 2 sigmoid(x P_l + b_l), (count, H).
+    private func computeGates(layer: Int, x: UnsafePointer<Float>, count k: Int, store: ParameterStore, into z: UnsafeMutablePointer<Float>) {
+        let p = store.parameters, h = config.width
+        linearForward(out: z, inp: x, weight: p + layers[layer].weight.offset, bias: p + layers[layer].bias.offset,
+                      rows: k, inFeatures: Self.columns * channels, outFeatures: h)
+        for j in 0..<(k * h) { z[j] = 2 / (1 + expf(-z[j])) }
     }
 
     /// Every layer's gate (depth x H) for a first line of `tokens`, the first at column 0
     /// (at most `columns` of them are read; the rest would be another run): what the
-    /// network applies to every state whose observation starts with that line.
+    /// network applies to every state whose observation starts with that line. Leaves the
+    /// last forward's state alone.
     func gates(firstLine tokens: [Int32], store: ParameterStore) -> [[Float]] {
         let line = Array(tokens.prefix(Self.columns))
-        let columns = line.indices.map { Int32($0) }
+        var x = [Float](repeating: 0, count: Self.columns * channels)
+        x.withUnsafeMutableBufferPointer {
+            layOut(columns: line.indices.map { Int32($0) }, tokens: line, starts: [0, Int32(line.count)], into: $0.baseAddress!, store: store)
+        }
         return layers.indices.map { l in
             var z = [Float](repeating: 0, count: config.width)
-            z.withUnsafeMutableBufferPointer { computeGate(layer: l, columns: columns[...], tokens: line[...], store: store, into: $0.baseAddress!) }
+            z.withUnsafeMutableBufferPointer { computeGates(layer: l, x: x, count: 1, store: store, into: $0.baseAddress!) }
             return z
         }
     }
@@ -160,22 +172,19 @@ final class GameGate {
     /// Ends a backward pass: turns the collected gate gradients into gradients of the
     /// gate's parameters (g = 2 sigmoid(z), so dg/dz = g (1 - g / 2)).
     func endBackward(store: ParameterStore) {
-        let p = store.parameters, grads = store.gradients, d = channels, h = config.width, k = contextCount
-        let table = p + embedding.offset, dTable = grads + embedding.offset
+        let p = store.parameters, grads = store.gradients, d = channels, h = config.width, k = contextCount, width = Self.columns * d
+        let dx = reserved(dLaidOut, k * width)
+        dx.update(repeating: 0, count: k * width)
         for (l, layer) in layers.enumerated() {
-            let weight = p + layer.weight.offset, dWeight = grads + layer.weight.offset, dBias = grads + layer.bias.offset
-            for c in 0..<k {
-                let dz = dZ[l].pointer + c * h, gate = gates[l].pointer + c * h
-                for j in 0..<h { dz[j] *= gate[j] * (1 - gate[j] / 2) }
-                simdAxpy(h, 1, dz, dBias)
-                for o in Int(contextStarts[c])..<Int(contextStarts[c + 1]) {
-                    let column = Int(contextColumns[o]), token = Int(contextTokens[o])
-                    for j in 0..<d {
-                        let row = (column * d + j) * h
-                        simdAxpy(h, table[token * d + j], dz, dWeight + row)
-                        dTable[token * d + j] += simdDot(h, weight + row, dz)
-                    }
-                }
+            let dz = dZ[l].pointer, gate = gates[l].pointer
+            for j in 0..<(k * h) { dz[j] *= gate[j] * (1 - gate[j] / 2) }
+            linearBackward(dinp: dx, dweight: grads + layer.weight.offset, dbias: grads + layer.bias.offset, dout: dz,
+                           inp: laidOut.pointer, weight: p + layer.weight.offset, rows: k, inFeatures: width, outFeatures: h)
+        }
+        let dTable = grads + embedding.offset
+        for c in 0..<k {
+            for o in Int(contextStarts[c])..<Int(contextStarts[c + 1]) {
+                simdAxpy(d, 1, dx + c * width + Int(contextColumns[o]) * d, dTable + Int(contextTokens[o]) * d)
             }
         }
     }
