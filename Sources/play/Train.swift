@@ -276,9 +276,9 @@ enum TrainDefaults: TrainingOptionDefaults {
     /// the 25 games has about 330 decisions in a batch instead of 80, so a task's advantages
     /// are less noise (README, "Batches of 8192 decisions").
     static let decisionsPerUpdate = 8192
-    /// On: over four paired seeds of `play --games all` the gate raised the tasks' mean
+    /// On: over five paired seeds of `play --games all` the gate raised the tasks' mean
     /// success (2-3 task targets met against 1) and the mean score over all 25 games on every
-    /// seed; the board games gained on three seeds and lost on one (README, "A gate read from
+    /// seed; the board games gained on four seeds and lost on one (README, "A gate read from
     /// the game's id").
     static let gameGate = true
 }
