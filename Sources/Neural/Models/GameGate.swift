@@ -1,9 +1,4 @@
 import FastMath
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 
 /// A multiplicative gate on each hidden layer of the MLP (and conv) family, computed from
 /// the text of an observation's first line: the game's id line ("One network for every
@@ -112,7 +107,7 @@ final class GameGate {
         let p = store.parameters, h = config.width
         linearForward(out: z, inp: x, weight: p + layers[layer].weight.offset, bias: p + layers[layer].bias.offset,
                       rows: k, inFeatures: Self.columns * channels, outFeatures: h)
-        for j in 0..<(k * h) { z[j] = 2 / (1 + expf(-z[j])) }
+        for j in 0..<(k * h) { z[j] = 2 / (1 + fastExp(-z[j])) }  // fastExp: the loop vectorises (libm's expf does not)
     }
 
     /// Every layer's gate (depth x H) for a first line of `tokens`, the first at column 0
