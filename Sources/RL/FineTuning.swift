@@ -34,5 +34,6 @@ extension Trainer {
             + (config.architecture == .transformer ? " heads \(config.heads)" : "")
             + (config.architecture == .conv ? " conv layers \(config.convolutionLayers)" : "")
             + (config.gameGate ? " with a game gate" : "")
+            + (config.glimpses > 0 ? " with \(config.glimpses) glimpses" : "")
     }
 }

@@ -14,6 +14,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// MLP and conv: gate every hidden layer by the observation's first line, the game's id
     /// (`GameGate`; off by default).
     public var gameGate = false
+    /// MLP and conv: heads that each find a character on the grid and read its place and
+    /// 3x3 window into the first layer (`Glimpses`; 0, the default, means none).
+    public var glimpses = 0
     public var algorithm: RL.Algorithm = .ppo
     public var seed: UInt64 = 1
     /// Games played side by side; every step evaluates their learner movers in one network
@@ -111,7 +114,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// The network this config trains.
     public var model: ModelConfig {
         TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads, convolutionLayers: convolutionLayers,
-                                 gameGate: gameGate)
+                                 gameGate: gameGate, glimpses: glimpses)
     }
 
     /// Each game's sampling weight, in the order of `games` (see `gameWeights`).
@@ -228,7 +231,7 @@ public enum EntropyWeighting: String, Codable, Sendable, CaseIterable {
 
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
-        case games, architecture, width, depth, heads, convolutionLayers, gameGate, algorithm, seed, environments, decisionsPerUpdate, epochs,
+        case games, architecture, width, depth, heads, convolutionLayers, gameGate, glimpses, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
              checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus, selfImitation, backplay
@@ -248,6 +251,7 @@ extension TrainingConfig {
         try read(.heads, into: &heads)
         try read(.convolutionLayers, into: &convolutionLayers)
         try read(.gameGate, into: &gameGate)
+        try read(.glimpses, into: &glimpses)
         try read(.algorithm, into: &algorithm)
         try read(.seed, into: &seed)
         try read(.environments, into: &environments)

@@ -40,6 +40,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
           help: "MLP and conv: scale every hidden unit by a gate read from the observation's first line, the game's id (default: \(Defaults.gameGate ? "on" : "off") for mlp and conv, off for transformer).")
     var gameGate: Bool?
 
+    @Option(help: "MLP and conv: heads that each find a character on the board and read its place and 3x3 window into the first layer (0: none).")
+    var glimpses: Int = 0
+
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
 
@@ -120,6 +123,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.heads = heads
         config.convolutionLayers = convLayers
         config.gameGate = gameGate ?? (Defaults.gameGate && arch != .transformer)
+        config.glimpses = glimpses
         config.algorithm = algo
         config.learningRate = learningRate
         config.environments = envs

@@ -17,6 +17,12 @@ import Testing
         config.gameGate = true
         return config
     }()
+    /// The MLP with two glimpse heads on a 3 x 4 grid (positions 0 ... 11: lines of 4).
+    static let tinyGlimpses: ModelConfig = {
+        var config = ModelConfig(architecture: .mlp, width: 8, depth: 2, vocabularySize: 5, maxLength: 12, actionCount: 3, gridColumns: 4)
+        config.glimpses = 2
+        return config
+    }()
     static let tinyTransformer = ModelConfig(architecture: .transformer, width: 8, depth: 2, heads: 2, feedForwardMultiple: 2,
                                              vocabularySize: 5, maxLength: 4, actionCount: 3)
 
@@ -36,6 +42,13 @@ import Testing
             let positions = gated.map { $0.indices.map { Int32($0 < 2 ? $0 : $0 + 2) } }
             return .tokens(TokenBatch(sequences: gated, positions: positions, length: config.maxLength))
         }
+        if config.glimpseCount > 0 {
+            // Characters with neighbours in every direction, a gap in a line, a character
+            // that occurs more than once, and one example with a single cell.
+            let grids: [[Int32]] = [[1, 2, 3, 1, 4], [2, 2, 3, 0], [3], [4, 1, 1, 2, 3, 3, 0]]
+            let positions: [[Int32]] = [[0, 1, 2, 5, 6], [1, 4, 5, 10], [6], [0, 1, 2, 3, 5, 9, 11]]
+            return .tokens(TokenBatch(sequences: grids, positions: positions, length: 7))
+        }
         return .tokens(TokenBatch(sequences: sequences, length: config.maxLength))
     }
 
@@ -44,13 +57,13 @@ import Testing
                               advantages: [0.9, -0.6, 1.3, -0.4], returns: [0.5, -1.0, 0.2, 0.8])
     }
 
-    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyGated, tinyTransformer])
+    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyGated, tinyGlimpses, tinyTransformer])
     func wholeNetworkGradient(config: ModelConfig) {
         let network = PolicyValueNetwork(config: config, seed: 7)
         // A larger policy head than the default init makes every gradient term visible. The
         // gated network gets larger weights everywhere: its gate starts near 1, and its
         // default-size weights leave most gradients below the check's tolerance.
-        let enlarged = config.hasGameGate ? network.store.views.map(\.name).filter { $0.hasSuffix("weight") } : ["policy.weight"]
+        let enlarged = config.hasGameGate || config.glimpseCount > 0 ? network.store.views.map(\.name).filter { $0.hasSuffix("weight") } : ["policy.weight"]
         for name in enlarged {
             guard let view = network.store.view(named: name) else { continue }
             let values = randomValues(view.count, seed: 8, scale: 0.5)
@@ -147,6 +160,62 @@ import Testing
         #expect(gated.problem?.contains("game gate") == true, "a Transformer with a game gate is refused: \(gated.problem ?? "nil")")
         gated.gameGate = false
         #expect(gated.problem == nil)
+    }
+
+    /// A head whose saliency favours one character reads that character's place and the
+    /// characters around it, the same window wherever the character stands.
+    @Test func aGlimpseReadsThePlaceAndWindowOfItsCharacter() throws {
+        var config = Self.tinyGlimpses
+        config.glimpses = 1
+        var layout = ParameterLayout()
+        let encoder = MLPEncoder(config: config, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 5)
+        let saliency = try #require(store.view(named: "glimpse.saliency"))
+        for token in 0..<5 { store.parameters[saliency.offset + token] = token == 3 ? 5 : 0 }  // head 0 looks for 3
+        // 4 1 . .      . . . .
+        // 1 3 2 .      . 4 1 .
+        // . . . .      . 1 3 2     (columns 0-3; '.' is no character)
+        let grids: [[Int32]] = [[4, 1, 1, 3, 2], [4, 1, 1, 3, 2]]
+        let positions: [[Int32]] = [[0, 1, 4, 5, 6], [5, 6, 9, 10, 11]]
+        _ = encoder.forward(.tokens(TokenBatch(sequences: grids, positions: positions, length: 5)), store: store)
+        let glimpses = try #require(encoder.glimpses)
+        let table = try #require(store.view(named: "glimpse.token_embedding"))
+        let d = config.embeddingWidth
+        func row(_ token: Int32?) -> [Float] {
+            token.map { t in (0..<d).map { store.parameters[table.offset + Int(t) * d + $0] } } ?? [Float](repeating: 0, count: d)
+        }
+        let expectedWindow = [4, 1, nil, 1, 3, 2, nil, nil, nil].flatMap { row($0) }
+        for (example, place) in [(0, (1, 1)), (1, (2, 2))] {
+            let features = glimpses.features(example: example)
+            // The other characters keep a weight of about exp(-20) each.
+            #expect(abs(features[0] - Float(place.0) / 8) < 1e-6 && abs(features[1] - Float(place.1) / 8) < 1e-6, "place of example \(example)")
+            #expect(zip(features.dropFirst(2), expectedWindow).allSatisfy { abs($0 - $1) < 1e-5 }, "window of example \(example)")
+        }
+        // Two characters that occur once and twice share a head's weight as characters.
+        store.parameters[saliency.offset + 3] = 0
+        _ = encoder.forward(.tokens(TokenBatch(sequences: grids, positions: positions, length: 5)), store: store)
+        let weights = glimpses.attention(example: 0)
+        #expect(weights.map(\.token) == [4, 1, 3, 2])
+        #expect(weights.allSatisfy { abs($0.weights[0] - 0.25) < 1e-6 }, "equal saliency: each character a quarter")
+    }
+
+    @Test func glimpseParameterCountAndRefusals() {
+        let (t, v, h, k) = (32, 96, 64, 3)
+        let e = 8  // width 64 / 8
+        let mlp = ModelConfig(architecture: .mlp, width: h, depth: 2, vocabularySize: v, maxLength: t, actionCount: 10, gridColumns: 16)
+        var glimpsed = mlp
+        glimpsed.glimpses = k
+        // E'' (V, D), the saliency (V, K) and the projection of K (2 + 9 D) features.
+        let added = v * e + v * k + k * (2 + 9 * e) * h
+        #expect(PolicyValueNetwork(config: glimpsed, seed: 0).parameterCount == PolicyValueNetwork(config: mlp, seed: 0).parameterCount + added)
+        var withoutGrid = glimpsed
+        withoutGrid.gridColumns = nil
+        #expect(withoutGrid.problem?.contains("grid columns") == true, "\(withoutGrid.problem ?? "nil")")
+        var transformer = glimpsed
+        transformer.architecture = .transformer
+        #expect(transformer.problem?.contains("glimpses") == true, "\(transformer.problem ?? "nil")")
+        glimpsed.glimpses = -1
+        #expect(glimpsed.problem != nil)
     }
 
     @Test func convParameterCountIsTheMLPsPlusTheConvolutionalPath() {

@@ -10,7 +10,8 @@ import FastMath
 ///     h0 = relu(x W0 + b0)                                (B, H)
 ///     h_i = relu(h_{i-1} W_i + b_i)                       (B, H), i = 1 ..< depth
 ///
-/// The conv family adds the pooled features of `LocalPatterns` into h0's pre-activation.
+/// The conv family adds the pooled features of `LocalPatterns` into h0's pre-activation,
+/// and `ModelConfig.glimpses` adds the places and windows of `Glimpses` there.
 /// With `ModelConfig.gameGate` every h_i is multiplied by a gate read from the observation's
 /// first line (`GameGate`).
 ///
@@ -28,6 +29,8 @@ public final class MLPEncoder: FeatureEncoder {
     private let localPatterns: LocalPatterns?
     /// The gate on every hidden layer, read from the first line (nil without `gameGate`).
     let gameGate: GameGate?
+    /// Heads that read a character's place and 3x3 window (nil without `glimpses`).
+    let glimpses: Glimpses?
 
     // Saved by forward for backward.
     private var input: EncoderInput = .dense(features: [], batch: 0)
@@ -68,6 +71,7 @@ public final class MLPEncoder: FeatureEncoder {
         }
         localPatterns = config.architecture == .conv ? LocalPatterns(config: config, layout: &layout) : nil
         gameGate = config.hasGameGate ? GameGate(config: config, layout: &layout) : nil
+        glimpses = config.glimpseCount > 0 ? Glimpses(config: config, layout: &layout) : nil
         let bound = 1 / Float(h).squareRoot()
         hidden = (1..<max(config.depth, 1)).map { i in
             (layout.add("mlp.hidden\(i).weight", shape: [h, h], initializer: .uniform(bound: bound), decays: true),
@@ -127,6 +131,7 @@ public final class MLPEncoder: FeatureEncoder {
                 }
             }
             localPatterns?.forward(batch, store: store, addingInto: pre0)
+            glimpses?.forward(batch, store: store, addingInto: pre0)
             if let gameGate {
                 gameGate.forward(batch: b, firstRun: { Int(occurrenceRuns[Int(occurrenceStarts[$0])]) }, pairs: { r in
                     (Int(runStarts[r])..<Int(runStarts[r + 1])).map { o in
@@ -207,6 +212,7 @@ public final class MLPEncoder: FeatureEncoder {
                 }
             }
             localPatterns?.backward(dPre0: dPre, store: store)
+            glimpses?.backward(dPre0: dPre, store: store)
             gameGate?.endBackward(store: store)
             for (i, key) in pairKeys.enumerated() {
                 let position = key / v, token = key % v, d = dContributions + i * h

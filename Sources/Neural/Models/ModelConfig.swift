@@ -48,6 +48,12 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     public var gameGate: Bool?
     /// Whether the network has a `GameGate`.
     public var hasGameGate: Bool { gameGate ?? false }
+    /// MLP and conv: the number of `Glimpses` heads (each finds a character on the grid and
+    /// reads its place and 3x3 window into the first layer). Needs `gridColumns`. nil and
+    /// 0 both mean none, so configs written before it existed decode unchanged.
+    public var glimpses: Int?
+    /// The glimpse heads in use (0: none).
+    public var glimpseCount: Int { glimpses ?? 0 }
 
     /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
     /// so the input layer (maxLength x this x width) stays small at every width.
@@ -84,6 +90,15 @@ public struct ModelConfig: Sendable, Hashable, Codable {
         }
         if hasGameGate && (architecture == .transformer || denseFeatures != nil) {
             return "the game gate belongs to the mlp and conv families reading tokens (got \(architecture.rawValue)\(denseFeatures != nil ? " on dense features" : ""))"
+        }
+        if glimpseCount < 0 { return "glimpses must be 0 or more (got \(glimpseCount))" }
+        if glimpseCount > 0 {
+            if architecture == .transformer || denseFeatures != nil {
+                return "glimpses belong to the mlp and conv families reading tokens (got \(architecture.rawValue)\(denseFeatures != nil ? " on dense features" : ""))"
+            }
+            guard let columns = gridColumns, columns >= 1, maxLength % columns == 0 else {
+                return "glimpses need grid columns that divide max length \(maxLength) (got \(gridColumns.map(String.init) ?? "none"))"
+            }
         }
         if architecture == .transformer {
             if heads < 1 || width % heads != 0 { return "heads (\(heads)) must divide width (\(width))" }
