@@ -266,6 +266,18 @@ public enum ExperimentFigures {
                 colorLabel: "cosine", range: -1...1, showValues: table.games.count <= 12)
     }
 
+    /// Per model and game: each glimpse head's two heaviest characters.
+    public static func glimpseTable(_ tables: [AnalysisResult.GlimpseTable]) -> ReportPage.Table {
+        let heads = tables.map { $0.weights.first?.count ?? 0 }.max() ?? 0
+        return ReportPage.Table(caption: "Glimpses: the characters each head looks at, with their weights averaged over the game's states.",
+                                header: ["model", "game"] + (0..<heads).map { "head \($0 + 1)" },
+                                rows: tables.flatMap { table in
+                                    table.games.indices.map { g in
+                                        [table.title, table.games[g]] + (0..<heads).map { $0 < table.weights[g].count ? table.summary(g, head: $0) : "" }
+                                    }
+                                })
+    }
+
     /// Per layer and game: the mean gate factor and the shares of units shut (< 0.5) and amplified (> 1.5).
     public static func gateTable(_ tables: [AnalysisResult.GateTable]) -> ReportPage.Table {
         ReportPage.Table(caption: "Game gates: each game's mean factor, and the shares of units it shuts (factor < 0.5) and amplifies (> 1.5).",

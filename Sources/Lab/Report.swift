@@ -145,6 +145,7 @@ public enum Report {
                                         caption: "\(table.title): how alike the games' gates are.")))
         }
         if !result.gates.isEmpty { blocks.append(.table(ExperimentFigures.gateTable(result.gates))) }
+        if !result.glimpses.isEmpty { blocks.append(.table(ExperimentFigures.glimpseTable(result.glimpses))) }
         page.section("Shared representations", blocks)
     }
 

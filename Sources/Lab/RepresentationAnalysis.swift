@@ -97,6 +97,9 @@ public struct ModelActivations: Sendable {
     public var layers: [[[Double]]]
     /// The value head's estimate per state (the mover's expected return).
     public var values: [Double]
+    /// A network with glimpses (`--glimpses`): per head, each character's weight averaged
+    /// over the states (a character absent from a state counts 0 there); empty without.
+    public var glimpseWeights: [[String: Double]]
 
     /// Runs `network` on `sample` in batches of `batchSize`.
     public init(network: TextPolicyNetwork, hideGameID: Bool, sample: StateSample, batchSize: Int = 256) throws {
@@ -104,6 +107,7 @@ public struct ModelActivations: Sendable {
         layerNames = []
         layers = []
         values = []
+        glimpseWeights = []
         var start = 0
         while start < sample.observations.count {
             let end = min(start + batchSize, sample.observations.count)
@@ -118,6 +122,15 @@ public struct ModelActivations: Sendable {
             }
             for (index, layer) in hidden.enumerated() {
                 layers[index] += (0..<layer.batch).map { layer.row($0).map(Double.init) }
+            }
+            for state in 0..<batch.batch {
+                guard let attention = network.glimpseAttention(state: state) else { break }
+                if glimpseWeights.isEmpty { glimpseWeights = Array(repeating: [:], count: attention.first?.weights.count ?? 0) }
+                for (character, weights) in attention {
+                    for (head, weight) in weights.enumerated() {
+                        glimpseWeights[head][String(character), default: 0] += Double(weight) / Double(sample.observations.count)
+                    }
+                }
             }
             start = end
         }
@@ -135,7 +148,9 @@ public struct ModelActivations: Sendable {
 ///   CELL" (read from the observation text) and "the model's value estimate is > 0";
 /// - for models with a game gate (`--game-gate`), the factors it gives every unit of every
 ///   layer in each game (read from the game's id line; not for models trained with the id
-///   hidden, whose gate reads the board's top row instead).
+///   hidden, whose gate reads the board's top row instead);
+/// - for models with glimpses (`--glimpses`), the characters each head looks at in each
+///   game (its weights averaged over the game's states).
 public struct RepresentationAnalysis: Sendable {
     public struct Model: Sendable {
         public var name: String
@@ -176,6 +191,9 @@ public struct RepresentationAnalysis: Sendable {
             let network = try TextPolicyNetwork.load(from: model.checkpoint)
             result.gates += try gateTables(of: network, named: model.name, hideGameID: model.checkpoint.header.config.hideGameID)
             return try samples.map { try ModelActivations(network: network, hideGameID: model.checkpoint.header.config.hideGameID, sample: $0) }
+        }
+        for (m, model) in models.enumerated() where !activations[m][0].glimpseWeights.isEmpty {
+            result.glimpses.append(.init(title: model.name, games: games, weights: activations[m].map(\.glimpseWeights)))
         }
         result.cka = ckaTables(activations)
         if games.count >= 2 {

@@ -314,27 +314,58 @@ public struct AnalysisResult: ResultFile, Hashable {
         }
     }
 
+    /// What each glimpse head (`--glimpses`) of one model looks at in each game: the weight
+    /// it gives each character, averaged over the game's states (a head's weights sum to 1
+    /// in every state). A head that settled on `@` has weight near 1 on `@` in every grid
+    /// task and spreads over other characters in games without one.
+    public struct GlimpseTable: Codable, Sendable, Hashable {
+        public var title: String
+        public var games: [String]
+        /// (games, heads): character -> mean weight.
+        public var weights: [[[String: Double]]]
+        public init(title: String, games: [String], weights: [[[String: Double]]]) {
+            self.title = title
+            self.games = games
+            self.weights = weights
+        }
+
+        /// Head `head`'s `count` heaviest characters in game g, heaviest first (ties by character).
+        public func top(_ g: Int, head: Int, count: Int = 3) -> [(character: String, weight: Double)] {
+            weights[g][head].sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map { ($0.key, $0.value) }
+        }
+
+        /// "@ 0.98, G 0.01" for head `head` in game g (a space shows as `' '`).
+        public func summary(_ g: Int, head: Int, count: Int = 2) -> String {
+            top(g, head: head, count: count).map { ($0.character == " " ? "' '" : $0.character) + " " + Format.fixed($0.weight, 2) }
+                .joined(separator: ", ")
+        }
+    }
+
     public var cka: [CKATable]
     public var taskVariance: [TaskVarianceTable]
     public var probes: [ProbeTable]
     public var gates: [GateTable]
+    public var glimpses: [GlimpseTable]
 
-    public init(cka: [CKATable] = [], taskVariance: [TaskVarianceTable] = [], probes: [ProbeTable] = [], gates: [GateTable] = []) {
+    public init(cka: [CKATable] = [], taskVariance: [TaskVarianceTable] = [], probes: [ProbeTable] = [], gates: [GateTable] = [],
+                glimpses: [GlimpseTable] = []) {
         self.cka = cka
         self.taskVariance = taskVariance
         self.probes = probes
         self.gates = gates
+        self.glimpses = glimpses
     }
 
-    private enum CodingKeys: String, CodingKey { case cka, taskVariance, probes, gates }
+    private enum CodingKeys: String, CodingKey { case cka, taskVariance, probes, gates, glimpses }
 
-    /// Reads an analysis; `gates` may be missing (files from before the game gate).
+    /// Reads an analysis; `gates` and `glimpses` may be missing (files from before them).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         cka = try c.decode([CKATable].self, forKey: .cka)
         taskVariance = try c.decode([TaskVarianceTable].self, forKey: .taskVariance)
         probes = try c.decode([ProbeTable].self, forKey: .probes)
         gates = try c.decodeIfPresent([GateTable].self, forKey: .gates) ?? []
+        glimpses = try c.decodeIfPresent([GlimpseTable].self, forKey: .glimpses) ?? []
     }
 
     /// Every matrix has the shape its labels give: CKA rows x columns, task variances
@@ -342,6 +373,9 @@ public struct AnalysisResult: ResultFile, Hashable {
     public func validate() throws {
         for (i, table) in gates.enumerated() where table.gates.count != table.games.count {
             throw LabError("gates[\(i)].gates has \(table.gates.count) rows, expected \(table.games.count) (one per entry of games)")
+        }
+        for (i, table) in glimpses.enumerated() where table.weights.count != table.games.count {
+            throw LabError("glimpses[\(i)].weights has \(table.weights.count) rows, expected \(table.games.count) (one per entry of games)")
         }
         for (i, table) in cka.enumerated() {
             try checkMatrix(table.values, field: "cka[\(i)].values", rows: table.rows.count, rowsName: "rows",

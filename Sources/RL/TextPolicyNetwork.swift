@@ -270,6 +270,14 @@ public final class TextPolicyNetwork {
         return mlp.gameGates(firstLine: try EncodedObservation(String(line)).tokens, store: store)
     }
 
+    /// The weight each glimpse head gave each character of state `state` of the last
+    /// forward (each head's weights sum to 1 over the state's characters), or nil if the
+    /// network has no glimpses (`--glimpses`).
+    public func glimpseAttention(state: Int) -> [(character: Character, weights: [Float])]? {
+        guard let mlp = encoder as? MLPEncoder, let attention = mlp.glimpseAttention(example: state) else { return nil }
+        return attention.map { (Character(Tokenizer.decode([$0.token])), $0.weights) }
+    }
+
     /// The outputs of the last forward, valid until the next one.
     public struct Output {
         /// (N) one logit per legal action, grouped by `PolicyBatch.offsets`.

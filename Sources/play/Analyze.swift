@@ -87,6 +87,13 @@ struct Analyze: ParsableCommand {
                       + [table.mean(g), table.share(g, below: 0.5), table.share(g, above: 1.5)].map { Format.fixed($0, 2) }.joined(separator: "  "))
             }
         }
+        for table in result.glimpses {
+            print("\(table.title), glimpses (each head's heaviest characters, weights averaged over the states):")
+            for (g, game) in table.games.enumerated() {
+                print("  " + game.padding(toLength: 18, withPad: " ", startingAt: 0)
+                      + table.weights[g].indices.map { "head \($0 + 1): " + table.summary(g, head: $0) }.joined(separator: "   "))
+            }
+        }
         print("\nwrote \(directory.appendingPathComponent(AnalysisResult.fileName).path); draw it with: play plot \(out)")
     }
 

@@ -281,4 +281,5 @@ enum TrainDefaults: TrainingOptionDefaults {
     /// seed; the board games gained on four seeds and lost on one (README, "A gate read from
     /// the game's id").
     static let gameGate = true
+    static let glimpses = 0
 }

@@ -12,6 +12,9 @@ protocol TrainingOptionDefaults {
     /// Whether the MLP and conv families get a game gate unless `--game-gate` or
     /// `--no-game-gate` says (a Transformer never does).
     static var gameGate: Bool { get }
+    /// How many glimpse heads the MLP and conv families get unless `--glimpses` says (a
+    /// Transformer gets none).
+    static var glimpses: Int { get }
 }
 
 /// The model and training options every training command takes, with `Defaults` giving
@@ -40,8 +43,8 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
           help: "MLP and conv: scale every hidden unit by a gate read from the observation's first line, the game's id (default: \(Defaults.gameGate ? "on" : "off") for mlp and conv, off for transformer).")
     var gameGate: Bool?
 
-    @Option(help: "MLP and conv: heads that each find a character on the board and read its place and 3x3 window into the first layer (0: none).")
-    var glimpses: Int = 0
+    @Option(help: "MLP and conv: heads that each find a character on the board and read its place and 3x3 window into the first layer (0: none; default: \(Defaults.glimpses) for mlp and conv, 0 for transformer).")
+    var glimpses: Int?
 
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
@@ -123,7 +126,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.heads = heads
         config.convolutionLayers = convLayers
         config.gameGate = gameGate ?? (Defaults.gameGate && arch != .transformer)
-        config.glimpses = glimpses
+        config.glimpses = glimpses ?? (arch == .transformer ? 0 : Defaults.glimpses)
         config.algorithm = algo
         config.learningRate = learningRate
         config.environments = envs

@@ -51,6 +51,8 @@ enum ExperimentDefaults: TrainingOptionDefaults {
     static let decisionsPerUpdate = 1024
     /// Off: the transfer figures in the README were measured without it.
     static let gameGate = false
+    /// None: the transfer figures were measured without them.
+    static let glimpses = 0
 }
 
 /// `play transfer`: transfer to target games (scratch vs fine-tuned vs joint), or to

@@ -302,4 +302,40 @@ import Testing
         let plain = try self.trainer(tinyConfig(["tic-tac-toe"], seed: 4)).checkpoint(elapsedSeconds: 0)
         #expect(try RepresentationAnalysis(models: [.init(name: "plain", checkpoint: plain)], games: games, states: 20).run().gates.isEmpty)
     }
+
+    /// A model with glimpses gets each head's weights on each game's characters; a head
+    /// whose saliency favours `@` looks at the agent in every grid task.
+    @Test func glimpseModelsGetTheirHeadsAnalysed() throws {
+        var config = tinyConfig(["maze-7x7"], seed: 4)
+        config.glimpses = 2
+        let trainer = try trainer(config)
+        let saliency = try #require(trainer.network.store.view(named: "glimpse.saliency"))
+        let agent = Int(try #require(Tokenizer.token(for: "@")))
+        trainer.network.store.parameters[saliency.offset + agent * 2] = 10  // head 1, character '@'
+        let games = ["maze-7x7", "lava-9x9", "tic-tac-toe"]
+        let result = try RepresentationAnalysis(models: [.init(name: "glimpsed", checkpoint: trainer.checkpoint(elapsedSeconds: 0))],
+                                                games: games, states: 20).run()
+        let table = try #require(result.glimpses.first)
+        #expect(result.glimpses.count == 1 && table.title == "glimpsed" && table.games == games)
+        #expect(table.weights.allSatisfy { $0.count == 2 }, "two heads per game")
+        for g in games.indices {
+            for head in 0..<2 { #expect(abs(table.weights[g][head].values.reduce(0, +) - 1) < 1e-4, "\(games[g]), head \(head + 1)") }
+        }
+        for g in 0..<2 { #expect(table.top(g, head: 0).first?.character == "@" && table.top(g, head: 0)[0].weight > 0.99, "\(games[g])") }
+        #expect(table.weights[2][0]["@"] == nil, "no agent in tic-tac-toe")
+        #expect(table.summary(0, head: 0).hasPrefix("@ 1.00"))
+        // Written and read back; a file from before glimpses reads as none.
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try result.write(to: root)
+        #expect(try AnalysisResult.read(from: root) == result)
+        let file = root.appendingPathComponent(AnalysisResult.fileName)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        object.removeValue(forKey: "glimpses")
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        #expect(try AnalysisResult.read(from: root)?.glimpses.isEmpty == true)
+        #expect(try RepresentationAnalysis(models: [.init(name: "plain", checkpoint: self.trainer(tinyConfig(["tic-tac-toe"], seed: 4)).checkpoint(elapsedSeconds: 0))],
+                                           games: games, states: 20).run().glimpses.isEmpty)
+    }
 }

@@ -180,7 +180,7 @@ import Testing
         _ = encoder.forward(.tokens(TokenBatch(sequences: grids, positions: positions, length: 5)), store: store)
         let glimpses = try #require(encoder.glimpses)
         let table = try #require(store.view(named: "glimpse.token_embedding"))
-        let d = config.embeddingWidth
+        let d = glimpses.channels
         func row(_ token: Int32?) -> [Float] {
             token.map { t in (0..<d).map { store.parameters[table.offset + Int(t) * d + $0] } } ?? [Float](repeating: 0, count: d)
         }
@@ -205,7 +205,7 @@ import Testing
         let mlp = ModelConfig(architecture: .mlp, width: h, depth: 2, vocabularySize: v, maxLength: t, actionCount: 10, gridColumns: 16)
         var glimpsed = mlp
         glimpsed.glimpses = k
-        // E'' (V, D), the saliency (V, K) and the projection of K (2 + 9 D) features.
+        // E'' (V, D'' = min(8, D)), the saliency (V, K) and the projection of K (2 + 9 D'') features.
         let added = v * e + v * k + k * (2 + 9 * e) * h
         #expect(PolicyValueNetwork(config: glimpsed, seed: 0).parameterCount == PolicyValueNetwork(config: mlp, seed: 0).parameterCount + added)
         var withoutGrid = glimpsed

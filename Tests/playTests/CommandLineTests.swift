@@ -131,6 +131,19 @@ import Games
         } throws: { error in Train.message(for: error).contains("at least 1 convolution layer") }
     }
 
+    /// `--glimpses N` gives the MLP and conv families N glimpse heads; a Transformer or a
+    /// negative count is refused with what is allowed.
+    @Test func glimpsesAreAskedForByCount() throws {
+        #expect(try Train.parse(["--games", "maze-7x7", "--glimpses", "3"]).config().model.glimpseCount == 3)
+        #expect(try Train.parse(["--games", "maze-7x7", "--arch", "conv", "--glimpses", "1"]).config().model.glimpseCount == 1)
+        #expect {
+            _ = try Train.parse(["--games", "maze-7x7", "--arch", "transformer", "--glimpses", "2"])
+        } throws: { error in Train.message(for: error).contains("glimpses belong to the mlp and conv families") }
+        #expect {
+            _ = try Train.parse(["--games", "maze-7x7", "--glimpses=-1"])
+        } throws: { error in Train.message(for: error).contains("glimpses must be 0 or more") }
+    }
+
     /// The game gate is on by default for the MLP and conv families of `play train`, off for
     /// a Transformer (which has none), and each flag says otherwise.
     @Test func theGameGateIsOnByDefaultForTheMLPAndConvFamilies() throws {

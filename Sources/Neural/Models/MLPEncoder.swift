@@ -278,6 +278,13 @@ public final class MLPEncoder: FeatureEncoder {
         gameGate?.gates(firstLine: firstLine, store: store)
     }
 
+    /// The weight each glimpse head gave each character of example `example` in the last
+    /// forward (character token, one weight per head; each head's weights sum to 1), or nil
+    /// if the network has no glimpses (`ModelConfig.glimpses`).
+    public func glimpseAttention(example: Int) -> [(token: Int32, weights: [Float])]? {
+        glimpses?.attention(example: example)
+    }
+
     /// Each layer's output (B, H) of the last forward, its ReLU times its game gate if the
     /// network has one: "layer 1" ... "layer depth".
     public func hiddenLayers() -> [HiddenLayer] {
