@@ -131,9 +131,13 @@ import Games
         } throws: { error in Train.message(for: error).contains("at least 1 convolution layer") }
     }
 
-    /// `--glimpses N` gives the MLP and conv families N glimpse heads; a Transformer or a
-    /// negative count is refused with what is allowed.
+    /// `play train` gives the MLP and conv families two glimpse heads unless `--glimpses N`
+    /// says otherwise, a Transformer none; a Transformer with glimpses or a negative count is
+    /// refused with what is allowed.
     @Test func glimpsesAreAskedForByCount() throws {
+        #expect(try Train.parse(["--games", "maze-7x7"]).config().model.glimpseCount == 2, "two heads by default")
+        #expect(try Train.parse(["--games", "maze-7x7", "--arch", "transformer"]).config().model.glimpseCount == 0)
+        #expect(try Train.parse(["--games", "maze-7x7", "--glimpses", "0"]).config().model.glimpseCount == 0)
         #expect(try Train.parse(["--games", "maze-7x7", "--glimpses", "3"]).config().model.glimpseCount == 3)
         #expect(try Train.parse(["--games", "maze-7x7", "--arch", "conv", "--glimpses", "1"]).config().model.glimpseCount == 1)
         #expect {
