@@ -9,7 +9,7 @@ extension Trainer {
         let theirs = checkpoint.header.config
         guard theirs.model == config.model else {
             throw .mismatch("it holds a \(Self.shape(theirs)) network, this run builds a \(Self.shape(config)) one; "
-                                        + "pass the same --arch, --width, --depth, --heads, --conv-layers and --game-gate or --no-game-gate")
+                                        + "pass the same --arch, --width, --depth, --heads, --conv-layers, --game-gate or --no-game-gate, and --glimpses")
         }
         try initializeWeights(fromSerialized: checkpoint.network)
     }

@@ -25,6 +25,21 @@ import Testing
         try Trainer(config: config, games: try GameCatalog.registry.games(config.games.joined(separator: ",")))
     }
 
+    /// Writes `result`, checks that it reads back equal, then removes `key` from the file
+    /// (as a file written before that field existed) and returns what reads then.
+    func readBack(_ result: AnalysisResult, without key: String) throws -> AnalysisResult? {
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try result.write(to: root)
+        #expect(try AnalysisResult.read(from: root) == result)
+        let file = root.appendingPathComponent(AnalysisResult.fileName)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        object.removeValue(forKey: key)
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        return try AnalysisResult.read(from: root)
+    }
+
     func temporaryDirectory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("mgl-experiment-\(UUID().uuidString)")
     }
@@ -58,6 +73,14 @@ import Testing
         }
         let transformer = try trainer(tinyConfig(["tic-tac-toe"], architecture: .transformer))
         #expect(throws: CheckpointError.self) { try transformer.initializeWeights(from: checkpoint) }
+        var glimpsed = tinyConfig(["tic-tac-toe"], seed: 3)
+        glimpsed.glimpses = 2
+        #expect {
+            try self.trainer(glimpsed).initializeWeights(from: checkpoint)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("with 2 glimpses") && text.contains("--glimpses")
+        }
     }
 
     @Test func evaluationsFollowTheDecisionScheduleAndTheClockCountsLearnedDecisions() throws {
@@ -288,16 +311,7 @@ import Testing
             #expect((0..<3).allSatisfy { abs(table.share($0, below: 0.5) + table.share($0, above: 0.5) - 1) < 1e-12 || table.gates[$0].contains(0.5) })
         }
         // Written and read back; a file from before the gate (no "gates") reads as none.
-        let root = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try result.write(to: root)
-        #expect(try AnalysisResult.read(from: root) == result)
-        let file = root.appendingPathComponent(AnalysisResult.fileName)
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
-        object.removeValue(forKey: "gates")
-        try JSONSerialization.data(withJSONObject: object).write(to: file)
-        #expect(try AnalysisResult.read(from: root)?.gates.isEmpty == true)
+        #expect(try readBack(result, without: "gates")?.gates.isEmpty == true)
         // A model without a gate has none to analyse.
         let plain = try self.trainer(tinyConfig(["tic-tac-toe"], seed: 4)).checkpoint(elapsedSeconds: 0)
         #expect(try RepresentationAnalysis(models: [.init(name: "plain", checkpoint: plain)], games: games, states: 20).run().gates.isEmpty)
@@ -325,16 +339,7 @@ import Testing
         #expect(table.weights[2][0]["@"] == nil, "no agent in tic-tac-toe")
         #expect(table.summary(0, head: 0).hasPrefix("@ 1.00"))
         // Written and read back; a file from before glimpses reads as none.
-        let root = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try result.write(to: root)
-        #expect(try AnalysisResult.read(from: root) == result)
-        let file = root.appendingPathComponent(AnalysisResult.fileName)
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
-        object.removeValue(forKey: "glimpses")
-        try JSONSerialization.data(withJSONObject: object).write(to: file)
-        #expect(try AnalysisResult.read(from: root)?.glimpses.isEmpty == true)
+        #expect(try readBack(result, without: "glimpses")?.glimpses.isEmpty == true)
         #expect(try RepresentationAnalysis(models: [.init(name: "plain", checkpoint: self.trainer(tinyConfig(["tic-tac-toe"], seed: 4)).checkpoint(elapsedSeconds: 0))],
                                            games: games, states: 20).run().glimpses.isEmpty)
     }
