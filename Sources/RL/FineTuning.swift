@@ -9,7 +9,7 @@ extension Trainer {
         let theirs = checkpoint.header.config
         guard theirs.model == config.model else {
             throw .mismatch("it holds a \(Self.shape(theirs)) network, this run builds a \(Self.shape(config)) one; "
-                                        + "pass the same --arch, --width, --depth, --heads, --conv-layers, --game-gate or --no-game-gate, and --glimpses")
+                                        + "pass the same --arch, --width, --depth, --heads, --conv-layers, --game-gate or --no-game-gate, --glimpses and --glimpse-radius")
         }
         try initializeWeights(fromSerialized: checkpoint.network)
     }
@@ -34,6 +34,6 @@ extension Trainer {
             + (config.architecture == .transformer ? " heads \(config.heads)" : "")
             + (config.architecture == .conv ? " conv layers \(config.convolutionLayers)" : "")
             + (config.gameGate ? " with a game gate" : "")
-            + (config.glimpses > 0 ? " with \(config.glimpses) glimpses" : "")
+            + (config.glimpses > 0 ? " with \(config.glimpses) glimpses" + (config.glimpseRadius != 1 ? " of radius \(config.glimpseRadius)" : "") : "")
     }
 }

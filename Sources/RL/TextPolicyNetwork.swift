@@ -208,13 +208,14 @@ public final class TextPolicyNetwork {
     /// A model config for this network: the shared vocabulary and position grid.
     public static func config(architecture: Architecture, width: Int, depth: Int, heads: Int = 4,
                               convolutionLayers: Int = ModelConfig.defaultConvolutionLayers, gameGate: Bool = false,
-                              glimpses: Int = 0) -> ModelConfig {
+                              glimpses: Int = 0, glimpseRadius: Int = 1) -> ModelConfig {
         var config = ModelConfig(architecture: architecture, width: width, depth: depth, heads: heads,
                                  vocabularySize: Tokenizer.vocabularySize, maxLength: TextEncoding.positions, actionCount: 1,
                                  gridColumns: TextEncoding.columns)
         if architecture == .conv { config.convolutionLayers = convolutionLayers }
         if gameGate { config.gameGate = true }
         if glimpses != 0 { config.glimpses = glimpses }
+        if glimpses != 0 && glimpseRadius != 1 { config.glimpseRadius = glimpseRadius }
         return config
     }
 

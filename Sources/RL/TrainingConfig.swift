@@ -17,6 +17,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// MLP and conv: heads that each find a character on the grid and read its place and
     /// 3x3 window into the first layer (`Glimpses`; 0, the default, means none).
     public var glimpses = 0
+    /// How far each glimpse's window reaches: a (2r + 1) x (2r + 1) window (1: 3x3).
+    public var glimpseRadius = 1
     public var algorithm: RL.Algorithm = .ppo
     public var seed: UInt64 = 1
     /// Games played side by side; every step evaluates their learner movers in one network
@@ -114,7 +116,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     /// The network this config trains.
     public var model: ModelConfig {
         TextPolicyNetwork.config(architecture: architecture, width: width, depth: depth, heads: heads, convolutionLayers: convolutionLayers,
-                                 gameGate: gameGate, glimpses: glimpses)
+                                 gameGate: gameGate, glimpses: glimpses, glimpseRadius: glimpseRadius)
     }
 
     /// Each game's sampling weight, in the order of `games` (see `gameWeights`).
@@ -231,7 +233,7 @@ public enum EntropyWeighting: String, Codable, Sendable, CaseIterable {
 
 extension TrainingConfig {
     private enum CodingKeys: String, CodingKey {
-        case games, architecture, width, depth, heads, convolutionLayers, gameGate, glimpses, algorithm, seed, environments, decisionsPerUpdate, epochs,
+        case games, architecture, width, depth, heads, convolutionLayers, gameGate, glimpses, glimpseRadius, algorithm, seed, environments, decisionsPerUpdate, epochs,
              minibatches, learningRate, gamma, lambda, clip, valueCoefficient, entropyCoefficient, maxGradientNorm, adamEpsilon,
              hideGameID, selfPlayShare, randomOpponentShare, randomOpeningPlies, snapshotEvery, poolSize, threads,
              checkpointEvery, gameSampling, gameWeights, advantageScaling, advantageFloor, entropyWeighting, noveltyBonus, selfImitation, backplay
@@ -252,6 +254,7 @@ extension TrainingConfig {
         try read(.convolutionLayers, into: &convolutionLayers)
         try read(.gameGate, into: &gameGate)
         try read(.glimpses, into: &glimpses)
+        try read(.glimpseRadius, into: &glimpseRadius)
         try read(.algorithm, into: &algorithm)
         try read(.seed, into: &seed)
         try read(.environments, into: &environments)

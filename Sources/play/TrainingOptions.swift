@@ -46,6 +46,9 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(help: "MLP and conv: heads that each find a character on the board and read its place and 3x3 window into the first layer (0: none; default: \(Defaults.glimpses) for mlp and conv, 0 for transformer).")
     var glimpses: Int?
 
+    @Option(help: "How far each glimpse's window reaches from its character: 1 (3x3), 2 (5x5) or 3 (7x7).")
+    var glimpseRadius: Int = 1
+
     @Option(help: "ppo, a2c or reinforce.")
     var algo: RL.Algorithm = .ppo
 
@@ -127,6 +130,7 @@ struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
         config.convolutionLayers = convLayers
         config.gameGate = gameGate ?? (Defaults.gameGate && arch != .transformer)
         config.glimpses = glimpses ?? (arch == .transformer ? 0 : Defaults.glimpses)
+        config.glimpseRadius = glimpseRadius
         config.algorithm = algo
         config.learningRate = learningRate
         config.environments = envs

@@ -23,6 +23,12 @@ import Testing
         config.glimpses = 2
         return config
     }()
+    /// The same with a 5x5 window.
+    static let tinyWideGlimpses: ModelConfig = {
+        var config = tinyGlimpses
+        config.glimpseRadius = 2
+        return config
+    }()
     static let tinyTransformer = ModelConfig(architecture: .transformer, width: 8, depth: 2, heads: 2, feedForwardMultiple: 2,
                                              vocabularySize: 5, maxLength: 4, actionCount: 3)
 
@@ -57,7 +63,7 @@ import Testing
                               advantages: [0.9, -0.6, 1.3, -0.4], returns: [0.5, -1.0, 0.2, 0.8])
     }
 
-    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyGated, tinyGlimpses, tinyTransformer])
+    @Test(arguments: [tinyMLP, tinyDenseMLP, tinyConv, tinyGated, tinyGlimpses, tinyWideGlimpses, tinyTransformer])
     func wholeNetworkGradient(config: ModelConfig) {
         let network = PolicyValueNetwork(config: config, seed: 7)
         // A larger policy head than the default init makes every gradient term visible. The
@@ -199,6 +205,38 @@ import Testing
         #expect(weights.allSatisfy { abs($0.weights[0] - 0.25) < 1e-6 }, "equal saliency: each character a quarter")
     }
 
+    /// With radius 2 the window is 5x5: the character's cell and everything up to two cells
+    /// away, rows outside the grid (3 x 4 here) and cells without a character empty.
+    @Test func aGlimpseOfRadiusTwoReadsAFiveByFiveWindow() throws {
+        var config = Self.tinyGlimpses
+        config.glimpses = 1
+        config.glimpseRadius = 2
+        var layout = ParameterLayout()
+        let encoder = MLPEncoder(config: config, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 6)
+        let saliency = try #require(store.view(named: "glimpse.saliency"))
+        for token in 0..<5 { store.parameters[saliency.offset + token] = token == 3 ? 5 : 0 }
+        let tokens: [Int32] = [4, 1, 2, 3, 2, 0, 1], cells: [Int32] = [0, 1, 3, 5, 6, 8, 11]
+        _ = encoder.forward(.tokens(TokenBatch(sequences: [tokens], positions: [cells], length: tokens.count)), store: store)
+        let glimpses = try #require(encoder.glimpses)
+        let table = try #require(store.view(named: "glimpse.token_embedding"))
+        let d = glimpses.channels
+        // The window, written out by hand from the grid: line 0 "41.2", line 1 ".32.", line 2 "0..1";
+        // the 3 stands at line 1, column 1.
+        let window: [Int32?] = [nil, nil, nil, nil, nil,
+                                nil, 4, 1, nil, 2,
+                                nil, nil, 3, 2, nil,
+                                nil, 0, nil, nil, 1,
+                                nil, nil, nil, nil, nil]
+        let expected = window.flatMap { token in
+            token.map { t in (0..<d).map { store.parameters[table.offset + Int(t) * d + $0] } } ?? [Float](repeating: 0, count: d)
+        }
+        let features = glimpses.features(example: 0)
+        #expect(features.count == 2 + 25 * d)
+        #expect(abs(features[0] - 1.0 / 8) < 1e-6 && abs(features[1] - 1.0 / 8) < 1e-6)
+        #expect(zip(features.dropFirst(2), expected).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
     @Test func glimpseParameterCountAndRefusals() {
         let (t, v, h, k) = (32, 96, 64, 3)
         let e = 8  // width 64 / 8
@@ -214,6 +252,12 @@ import Testing
         var transformer = glimpsed
         transformer.architecture = .transformer
         #expect(transformer.problem?.contains("glimpses") == true, "\(transformer.problem ?? "nil")")
+        var wide = glimpsed
+        wide.glimpseRadius = 2
+        #expect(PolicyValueNetwork(config: wide, seed: 0).parameterCount
+                == PolicyValueNetwork(config: mlp, seed: 0).parameterCount + v * e + v * k + k * (2 + 25 * e) * h)
+        wide.glimpseRadius = 4
+        #expect(wide.problem?.contains("radius must be 1 to 3") == true)
         glimpsed.glimpses = -1
         #expect(glimpsed.problem != nil)
     }

@@ -20,6 +20,7 @@ import Testing
         config.adamEpsilon = 1e-3
         config.gameGate = true
         config.glimpses = 3
+        config.glimpseRadius = 2
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: data) == config)
         #expect(PolicyGradientUpdate(config: config).optimizer.epsilon == 1e-3, "the optimizer takes the config's epsilon")
@@ -31,7 +32,10 @@ import Testing
         let older = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(older.randomOpeningPlies == 0 && older.entropyCoefficient == 0.01 && older.width == 48)
         #expect(older.model.convolutionDepth == 3 && older.model.hasGameGate && older.model.glimpseCount == 3)
+        #expect(older.model.glimpseWindowRadius == 2)
         // ... and before glimpses existed: there were none.
+        object.removeValue(forKey: "glimpseRadius")
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).model.glimpseWindowRadius == 1)
         object.removeValue(forKey: "glimpses")
         #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)).model.glimpseCount == 0)
         // ... and before the game gate existed: there was none.

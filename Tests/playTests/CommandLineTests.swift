@@ -138,6 +138,10 @@ import Games
         #expect(try Train.parse(["--games", "maze-7x7"]).config().model.glimpseCount == 2, "two heads by default")
         #expect(try Train.parse(["--games", "maze-7x7", "--arch", "transformer"]).config().model.glimpseCount == 0)
         #expect(try Train.parse(["--games", "maze-7x7", "--glimpses", "0"]).config().model.glimpseCount == 0)
+        #expect(try Train.parse(["--games", "maze-7x7", "--glimpse-radius", "2"]).config().model.glimpseWindowRadius == 2)
+        #expect {
+            _ = try Train.parse(["--games", "maze-7x7", "--glimpse-radius", "5"])
+        } throws: { error in Train.message(for: error).contains("glimpse radius must be 1 to 3") }
         #expect(try Train.parse(["--games", "maze-7x7", "--glimpses", "3"]).config().model.glimpseCount == 3)
         #expect(try Train.parse(["--games", "maze-7x7", "--arch", "conv", "--glimpses", "1"]).config().model.glimpseCount == 1)
         #expect {

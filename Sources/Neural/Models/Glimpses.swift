@@ -1,7 +1,8 @@
 import FastMath
 
 /// Glimpses: each of K learned heads picks a character, finds where it is on the
-/// character grid, and reports that place and the 3x3 window of characters around it, as
+/// character grid, and reports that place and the 3x3 window of characters around it (5x5
+/// and more with `ModelConfig.glimpseRadius`), as
 /// features added to the MLP's first layer. Off unless `ModelConfig.glimpses` is set.
 ///
 /// Why: the MLP's first layer gives every (position, character) pair its own weights, so
@@ -21,9 +22,9 @@ import FastMath
 ///     alpha_c = softmax over c in C of (4 S[c, k])                        head k
 ///     w_t = alpha_{c_t} / n_{c_t}                                         each token t (weights sum to 1)
 ///     place_k = sum_t w_t (line_t, column_t) / 8                          (2)
-///     M_k[o, c] = sum_t w_t [the character at t's cell + o is c]          o in the 3x3 offsets
-///     window_k[o] = sum_c M_k[o, c] E''[c]                                (9, D'')
-///     pre0 += [place_k, window_k for k = 1 ... K] Wg                      (K (2 + 9 D''), H)
+///     M_k[o, c] = sum_t w_t [the character at t's cell + o is c]          o in the W = 9 offsets of a 3x3 window
+///     window_k[o] = sum_c M_k[o, c] E''[c]                                (W, D'')
+///     pre0 += [place_k, window_k for k = 1 ... K] Wg                      (K (2 + W D''), H)
 ///
 /// A head attends to characters, not cells: its weight on a character is shared equally
 /// by that character's cells, so a character that occurs once (the agent, the goal, a
@@ -37,7 +38,7 @@ import FastMath
 /// How it is computed: a head's features are a weighted mean of per-character means,
 /// [place_k, window_k] = sum_c alpha_c Phi_c with Phi_c = (1/n_c) sum over c's cells of
 /// [place, the 9 neighbours' E'' rows]. Phi does not depend on the head, so each
-/// observation's tokens are read once (tokens x 9 additions of D''-vectors) and each head
+/// observation's tokens are read once (tokens x W additions of D''-vectors) and each head
 /// adds C vectors; K heads cost little more than one. D'' = min(8, D): eight numbers tell
 /// a grid's few symbols apart, and the projection Wg, one matrix product per batch, is
 /// the largest part of the cost (at D'' = 16 and K = 2 its 292 inputs per unit would be
@@ -47,19 +48,21 @@ import FastMath
 /// ran a tasks-only run at 13,600 decisions/s against 39,700 without glimpses).
 final class Glimpses {
     let config: ModelConfig
-    /// The window's offsets (line, column), row by row: a 3x3 window.
-    static let offsets: [(line: Int, column: Int)] = (-1...1).flatMap { l in (-1...1).map { (line: l, column: $0) } }
+    /// The window's offsets (line, column), row by row: (2r + 1) x (2r + 1) for radius r
+    /// (`ModelConfig.glimpseRadius`, 1 by default: a 3x3 window).
+    let offsets: [(line: Int, column: Int)]
+    let radius: Int
     static let saliencyScale: Float = 4
     static let placeScale: Float = 1.0 / 8
     let heads: Int
     private let columns: Int, lines: Int
     private let embedding: ParameterView      // (V, D'')
     private let saliency: ParameterView       // (V, K)
-    private let projection: ParameterView     // (K (2 + 9 D''), H)
+    private let projection: ParameterView     // (K (2 + W D''), H)
     /// D'', the width of the glimpses' own character embedding.
     var channels: Int { min(8, config.embeddingWidth) }
-    /// Features per head: its place (2) and its window (9 D'').
-    var featuresPerHead: Int { 2 + Self.offsets.count * channels }
+    /// Features per head: its place (2) and its window (W D'').
+    var featuresPerHead: Int { 2 + offsets.count * channels }
 
     // Saved by forward for backward. N = the batch's tokens, C = its examples' distinct
     // characters summed over examples.
@@ -72,13 +75,13 @@ final class Glimpses {
     private let tokenPlace = FloatBuffer()    // (N, 2): line and column, scaled
     private let neighbours = Int32Buffer()    // (N, 9): the index in `chars` of the character at each offset, or -1
     private let alphas = FloatBuffer()        // (C, K)
-    private let characterMeans = FloatBuffer() // (C, 2 + 9 D''): Phi
+    private let characterMeans = FloatBuffer() // (C, 2 + W D''): Phi
     private let tokenCell = Int32Buffer()     // (N) scratch: each token's cell in `cellChar`
-    private let cellChar = Int32Buffer()      // ((lines + 2) (columns + 2)) scratch, all -1 between calls: the grid with a border
+    private let cellChar = Int32Buffer()      // ((lines + 2r) (columns + 2r)) scratch, all -1 between calls: the grid with a border
     private let localIndex = Int32Buffer()    // (V) scratch, all -1 between calls
-    private let featureRows = FloatBuffer()   // (B, K (2 + 9 D''))
-    private let dFeatures = FloatBuffer()     // (B, K (2 + 9 D'')) scratch
-    private let dMeans = FloatBuffer()        // (C_s, 2 + 9 D'') scratch
+    private let featureRows = FloatBuffer()   // (B, K (2 + W D''))
+    private let dFeatures = FloatBuffer()     // (B, K (2 + W D'')) scratch
+    private let dMeans = FloatBuffer()        // (C_s, 2 + W D'') scratch
 
     init(config: ModelConfig, layout: inout ParameterLayout) {
         guard let columns = config.gridColumns, let heads = config.glimpses, heads > 0 else {
@@ -88,19 +91,22 @@ final class Glimpses {
         self.heads = heads
         self.columns = columns
         lines = config.maxLength / columns
-        let d = min(8, config.embeddingWidth), f = heads * (2 + Self.offsets.count * d)
+        radius = config.glimpseWindowRadius
+        let r = radius
+        offsets = (-r...r).flatMap { l in (-r...r).map { (line: l, column: $0) } }
+        let d = min(8, config.embeddingWidth), f = heads * (2 + offsets.count * d)
         embedding = layout.add("glimpse.token_embedding", shape: [config.vocabularySize, d], initializer: .uniform(bound: 1), decays: false)
         saliency = layout.add("glimpse.saliency", shape: [config.vocabularySize, heads], initializer: .uniform(bound: 0.25), decays: false)
         projection = layout.add("glimpse.projection.weight", shape: [f, config.width], initializer: .uniform(bound: 1 / Float(f).squareRoot()),
                                 decays: true)
-        cellChar.reserve((lines + 2) * (columns + 2), filling: -1)
+        cellChar.reserve((lines + 2 * r) * (columns + 2 * r), filling: -1)
         localIndex.reserve(config.vocabularySize, filling: -1)
     }
 
     /// Adds the glimpses of `input`, projected, into `pre0` (B, H).
     func forward(_ input: TokenBatch, store: ParameterStore, addingInto pre0: UnsafeMutablePointer<Float>) {
         collect(input)
-        let p = store.parameters, d = channels, k = heads, o9 = Self.offsets.count, per = featuresPerHead
+        let p = store.parameters, d = channels, k = heads, o9 = offsets.count, per = featuresPerHead
         let totalChars = Int(charStarts.pointer[batch])
         let f = reserved(featureRows, batch * k * per)
         f.update(repeating: 0, count: batch * k * per)
@@ -147,7 +153,7 @@ final class Glimpses {
     /// Backpropagates dPre0 (B, H), the gradient of the MLP's first pre-activation, through
     /// the last forward, adding into `store.gradients`.
     func backward(dPre0: UnsafePointer<Float>, store: ParameterStore) {
-        let p = store.parameters, g = store.gradients, d = channels, k = heads, o9 = Self.offsets.count, per = featuresPerHead
+        let p = store.parameters, g = store.gradients, d = channels, k = heads, o9 = offsets.count, per = featuresPerHead
         let df = reserved(dFeatures, batch * k * per)
         df.update(repeating: 0, count: batch * k * per)
         linearBackward(dinp: df, dweight: g + projection.offset, dbias: nil, dout: dPre0, inp: featureRows.pointer,
@@ -184,7 +190,7 @@ final class Glimpses {
         }
     }
 
-    /// Example `example`'s features of the last forward: per head its place (2) and window (9 D'').
+    /// Example `example`'s features of the last forward: per head its place (2) and window (W D'').
     func features(example: Int) -> [Float] {
         let count = heads * featuresPerHead
         return Array(UnsafeBufferPointer(start: featureRows.pointer + example * count, count: count))
@@ -202,12 +208,13 @@ final class Glimpses {
     /// token's character, place and neighbours.
     private func collect(_ input: TokenBatch) {
         batch = input.batch
-        let length = input.length, o9 = Self.offsets.count, columns = columns
+        let length = input.length, o9 = offsets.count, columns = columns
         let v = config.vocabularySize, maxLength = config.maxLength
-        // Cells of the bordered grid: line l, column c at (l + 1) (columns + 2) + c + 1, so
-        // every neighbour of a grid cell is a valid index, and the border stays -1.
-        let stride = columns + 2
-        let deltas = Self.offsets.map { $0.line * stride + $0.column }
+        // Cells of the grid with a border of `radius` cells: line l, column c at
+        // (l + r) (columns + 2r) + c + r, so every offset of a grid cell is a valid index,
+        // and the border stays -1.
+        let r = radius, stride = columns + 2 * r
+        let deltas = offsets.map { $0.line * stride + $0.column }
         var count = 0
         for x in input.mask where x != 0 { count += 1 }
         tokenStarts.reserve(batch + 1)
@@ -246,7 +253,7 @@ final class Glimpses {
                     tokenChar[n] = c
                     place[2 * n] = Float(line) * Self.placeScale
                     place[2 * n + 1] = Float(column) * Self.placeScale
-                    let cell = (line + 1) * stride + column + 1
+                    let cell = (line + r) * stride + column + r
                     cellChar[cell] = c
                     tokenCell[n] = Int32(cell)
                     n += 1

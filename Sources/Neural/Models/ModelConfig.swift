@@ -54,6 +54,11 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     public var glimpses: Int?
     /// The glimpse heads in use (0: none).
     public var glimpseCount: Int { glimpses ?? 0 }
+    /// Each glimpse's window reaches this many cells from its character's cell: a
+    /// (2r + 1) x (2r + 1) window (nil: 1, a 3x3 window).
+    public var glimpseRadius: Int?
+    /// The window radius in use.
+    public var glimpseWindowRadius: Int { glimpseRadius ?? 1 }
 
     /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
     /// so the input layer (maxLength x this x width) stays small at every width.
@@ -92,6 +97,7 @@ public struct ModelConfig: Sendable, Hashable, Codable {
             return "the game gate belongs to the mlp and conv families reading tokens (got \(architecture.rawValue)\(denseFeatures != nil ? " on dense features" : ""))"
         }
         if glimpseCount < 0 { return "glimpses must be 0 or more (got \(glimpseCount))" }
+        if !(1...3).contains(glimpseWindowRadius) { return "the glimpse radius must be 1 to 3 (got \(glimpseWindowRadius))" }
         if glimpseCount > 0 {
             if architecture == .transformer || denseFeatures != nil {
                 return "glimpses belong to the mlp and conv families reading tokens (got \(architecture.rawValue)\(denseFeatures != nil ? " on dense features" : ""))"
