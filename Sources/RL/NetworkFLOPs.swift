@@ -13,7 +13,8 @@ import Neural
 /// - Not counted: bias adds, activations, layer norms, softmax, embedding lookups and the
 ///   action encoder's bag of character embeddings (adds only), the game gate (a product
 ///   per hidden unit, and its gates computed once per distinct id line of a batch), the
-///   loss, the optimizer.
+///   glimpses' per-character means (adds) and their heads' weighted sums of them (only
+///   their projection into the first layer is counted), the loss, the optimizer.
 ///   At the widths the lab uses they are a few percent of the matrix products.
 /// - Backward is twice forward (the gradient of each product with respect to its input
 ///   and to its weights is a product of the same size).
@@ -49,6 +50,13 @@ public struct NetworkFLOPs: Sendable, Hashable {
                 let convolutions: Double = Double(config.convolutionDepth) * 18 * t * d * d
                 let projection: Double = 4 * d * c
                 encoder += convolutions + projection
+            }
+            if config.glimpseCount > 0 {
+                // Glimpses: each head's place and window, K (2 + W D'') features with W =
+                // (2r + 1)^2 and D'' = min(8, D), times (K (2 + W D''), H).
+                let window = Double((2 * config.glimpseWindowRadius + 1) * (2 * config.glimpseWindowRadius + 1))
+                let features = Double(config.glimpseCount) * (2 + window * Double(min(8, config.embeddingWidth)))
+                encoder += 2 * features * c
             }
         case .transformer:
             // Per block: qkv (C, 3C), proj (C, C), fc1 (C, F), fc2 (F, C) on every token;

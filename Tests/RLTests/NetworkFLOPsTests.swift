@@ -26,6 +26,16 @@ import Neural
         #expect(NetworkFLOPs(config: deeper, tokens: 10, actions: 3).forward == 3968 + 3 * 2880 + 256)
     }
 
+    @Test func glimpsesAddTheirProjectionToTheMLPsCount() {
+        // The MLP above (3968) plus, with D'' = 4 (the embedding width at width 16) and two
+        // heads: 2 (2 + 9*4) = 76 features times (76, 16): 2*76*16 = 2432; a 5x5 window:
+        // 2 (2 + 25*4) = 204 features, 2*204*16 = 6528.
+        let config = TextPolicyNetwork.config(architecture: .mlp, width: 16, depth: 2, glimpses: 2)
+        #expect(NetworkFLOPs(config: config, tokens: 10, actions: 3).forward == 3968 + 2432)
+        let wide = TextPolicyNetwork.config(architecture: .mlp, width: 16, depth: 2, glimpses: 2, glimpseRadius: 2)
+        #expect(NetworkFLOPs(config: wide, tokens: 10, actions: 3).forward == 3968 + 6528)
+    }
+
     @Test func transformerMatchesAHandCount() {
         // Width 8, feed-forward 32, one block, T = 5, A = 2:
         //   qkv 2*5*8*24 = 1920, proj 2*5*8*8 = 640, fc1 2*5*8*32 = 2560, fc2 2560,
