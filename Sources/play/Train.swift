@@ -281,9 +281,9 @@ enum TrainDefaults: TrainingOptionDefaults {
     /// seed; the board games gained on four seeds and lost on one (README, "A gate read from
     /// the game's id").
     static let gameGate = true
-    /// Two: over three paired seeds of `play --games all` two heads raised the tasks' mean
-    /// success by 0.20-0.28 (lava-9x9 from 0.00 to 0.96-0.99) and the mean over all 25 games
-    /// on every seed, at 0.011-0.020 of the board games' mean score and about a quarter
-    /// of the decisions (README, "Glimpses: where the agent is and what is around it").
+    /// Two: over four paired seeds of `play --games all` two heads raised the tasks' mean
+    /// success by 0.04-0.28 (lava-9x9 from 0.00 to 0.96-0.99 on three) and the mean over all 25 games
+    /// on every seed; the board games lost 0.011-0.020 on three seeds and gained 0.046 on one,
+    /// with a quarter fewer decisions (README, "Glimpses: where the agent is and what is around it").
     static let glimpses = 2
 }
