@@ -54,9 +54,7 @@ public struct NetworkFLOPs: Sendable, Hashable {
             if config.glimpseCount > 0 {
                 // Glimpses: each head's place and window, K (2 + W D'') features with W =
                 // (2r + 1)^2 and D'' = min(8, D), times (K (2 + W D''), H).
-                let window = Double((2 * config.glimpseWindowRadius + 1) * (2 * config.glimpseWindowRadius + 1))
-                let features = Double(config.glimpseCount) * (2 + window * Double(min(8, config.embeddingWidth)))
-                encoder += 2 * features * c
+                encoder += 2 * Double(config.glimpseCount * config.glimpseFeaturesPerHead) * c
             }
         case .transformer:
             // Per block: qkv (C, 3C), proj (C, C), fc1 (C, F), fc2 (F, C) on every token;

@@ -60,9 +60,9 @@ final class Glimpses {
     private let saliency: ParameterView       // (V, K)
     private let projection: ParameterView     // (K (2 + W D''), H)
     /// D'', the width of the glimpses' own character embedding.
-    var channels: Int { min(8, config.embeddingWidth) }
+    var channels: Int { config.glimpseEmbeddingWidth }
     /// Features per head: its place (2) and its window (W D'').
-    var featuresPerHead: Int { 2 + offsets.count * channels }
+    var featuresPerHead: Int { config.glimpseFeaturesPerHead }
 
     // Saved by forward for backward. N = the batch's tokens, C = its examples' distinct
     // characters summed over examples.
@@ -82,6 +82,7 @@ final class Glimpses {
     private let featureRows = FloatBuffer()   // (B, K (2 + W D''))
     private let dFeatures = FloatBuffer()     // (B, K (2 + W D'')) scratch
     private let dMeans = FloatBuffer()        // (C_s, 2 + W D'') scratch
+    private let dAlphas = FloatBuffer()       // (C_s) scratch: dOut_k . Phi_c
 
     init(config: ModelConfig, layout: inout ParameterLayout) {
         guard let columns = config.gridColumns, let heads = config.glimpses, heads > 0 else {
@@ -94,7 +95,7 @@ final class Glimpses {
         radius = config.glimpseWindowRadius
         let r = radius
         offsets = (-r...r).flatMap { l in (-r...r).map { (line: l, column: $0) } }
-        let d = min(8, config.embeddingWidth), f = heads * (2 + offsets.count * d)
+        let d = config.glimpseEmbeddingWidth, f = heads * config.glimpseFeaturesPerHead
         embedding = layout.add("glimpse.token_embedding", shape: [config.vocabularySize, d], initializer: .uniform(bound: 1), decays: false)
         saliency = layout.add("glimpse.saliency", shape: [config.vocabularySize, heads], initializer: .uniform(bound: 0.25), decays: false)
         projection = layout.add("glimpse.projection.weight", shape: [f, config.width], initializer: .uniform(bound: 1 / Float(f).squareRoot()),
@@ -164,7 +165,7 @@ final class Glimpses {
         let alpha = alphas.pointer, phi = characterMeans.pointer
         var widest = 0
         for s in 0..<batch { widest = max(widest, Int(charStarts[s + 1] - charStarts[s])) }
-        let dPhi = reserved(dMeans, widest * per)
+        let dPhi = reserved(dMeans, widest * per), dAlpha = reserved(dAlphas, widest)
         for s in 0..<batch {
             let c0 = Int(charStarts[s]), c1 = Int(charStarts[s + 1])
             dPhi.update(repeating: 0, count: (c1 - c0) * per)
@@ -173,11 +174,14 @@ final class Glimpses {
                 // and through the softmax, dS_c = 4 alpha_c (dAlpha_c - sum_c' alpha_c' dAlpha_c').
                 let dOut = df + (s * k + head) * per
                 var mean: Float = 0
-                for c in c0..<c1 { mean += alpha[c * k + head] * simdDot(per, dOut, phi + c * per) }
+                for c in c0..<c1 {
+                    dAlpha[c - c0] = simdDot(per, dOut, phi + c * per)
+                    mean += alpha[c * k + head] * dAlpha[c - c0]
+                }
                 for c in c0..<c1 {
                     let a = alpha[c * k + head]
                     simdAxpy(per, a, dOut, dPhi + (c - c0) * per)
-                    dScores[Int(chars[c]) * k + head] += Self.saliencyScale * a * (simdDot(per, dOut, phi + c * per) - mean)
+                    dScores[Int(chars[c]) * k + head] += Self.saliencyScale * a * (dAlpha[c - c0] - mean)
                 }
             }
             // Phi_c's window part is the mean over c's cells of their neighbours' E'' rows.

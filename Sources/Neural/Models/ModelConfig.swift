@@ -59,6 +59,13 @@ public struct ModelConfig: Sendable, Hashable, Codable {
     public var glimpseRadius: Int?
     /// The window radius in use.
     public var glimpseWindowRadius: Int { glimpseRadius ?? 1 }
+    /// Cells in a glimpse's window, W = (2r + 1)^2.
+    public var glimpseWindowCells: Int { (2 * glimpseWindowRadius + 1) * (2 * glimpseWindowRadius + 1) }
+    /// D'', the width of the glimpses' own character embedding: min(8, the token embedding
+    /// width), as eight numbers tell a grid's few symbols apart.
+    public var glimpseEmbeddingWidth: Int { min(8, embeddingWidth) }
+    /// Features each glimpse head adds to the first layer: its place (2) and its window (W D'').
+    public var glimpseFeaturesPerHead: Int { 2 + glimpseWindowCells * glimpseEmbeddingWidth }
 
     /// The MLP's token embedding width when none is given: width / 8, kept within 4...16,
     /// so the input layer (maxLength x this x width) stays small at every width.
